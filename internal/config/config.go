@@ -1,0 +1,233 @@
+// Package config reads opsdesk's settings from flags and environment variables into one value
+// that main passes to constructors. Every setting has a flag, an OPSDESK_ variable and a default;
+// a flag wins over the variable, which wins over the default. A bad value stops the program at
+// start with one line naming the setting and why.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/store"
+)
+
+// Config is every setting of an opsdesk instance.
+type Config struct {
+	Listen        string        // address the HTTP server listens on
+	BaseURL       string        // public URL, used in mails and links; https makes cookies Secure
+	DataDir       string        // where the SQLite database and attachments live
+	DatabaseURL   string        // SQLite file path, or postgres:// URL
+	Lang          opsdesk.Lang  // default language when neither user nor browser says
+	LogLevel      string        // debug, info, warn, error
+	LogFormat     string        // text or json
+	SessionTTL    time.Duration // idle time after which a web session ends
+	SQLiteSync    string        // normal or full
+	Workers       int           // background jobs run at once
+	TrustProxy    bool          // take the client address from X-Forwarded-For (behind a reverse proxy)
+	ShutdownGrace time.Duration // how long in-flight requests get at shutdown
+}
+
+// setting describes one configuration value.
+type setting struct {
+	flag, env, def, usage string
+	set                   func(c *Config, v string) error
+}
+
+func settings() []setting {
+	return []setting{
+		{"listen", "OPSDESK_LISTEN", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)", func(c *Config, v string) error {
+			_, port, err := net.SplitHostPort(v)
+			if err != nil {
+				return fmt.Errorf("%q is not host:port", v)
+			}
+			if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+				return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+			}
+			c.Listen = v
+			return nil
+		}},
+		{"base-url", "OPSDESK_BASE_URL", "", "public URL of opsdesk, used in mails and links (default http://<listen>)", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+				return fmt.Errorf("%q is not an http(s) URL without a path, such as https://support.example.com", v)
+			}
+			c.BaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"data-dir", "OPSDESK_DATA_DIR", "opsdesk-data", "directory for the SQLite database, attachments and mail (created if missing)", func(c *Config, v string) error {
+			if strings.TrimSpace(v) == "" {
+				return errors.New("must not be empty")
+			}
+			c.DataDir = v
+			return nil
+		}},
+		{"database-url", "OPSDESK_DATABASE_URL", "", "SQLite file path, or postgres://user:pass@host/db URL (default <data-dir>/opsdesk.db)", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			if strings.Contains(v, "://") && !store.IsPostgresURL(v) {
+				return fmt.Errorf("%q: use a file path for SQLite or a postgres:// URL", redact(v))
+			}
+			if store.IsPostgresURL(v) {
+				if _, err := url.Parse(v); err != nil {
+					return fmt.Errorf("not a valid URL: %v", err)
+				}
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
+		{"lang", "OPSDESK_LANG", "en", "default language: fr or en", func(c *Config, v string) error {
+			c.Lang = opsdesk.Lang(strings.ToLower(v))
+			if !c.Lang.Valid() {
+				return fmt.Errorf("%q is not fr or en", v)
+			}
+			return nil
+		}},
+		{"log-level", "OPSDESK_LOG_LEVEL", "info", "log level: debug, info, warn or error", func(c *Config, v string) error {
+			switch strings.ToLower(v) {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = strings.ToLower(v)
+				return nil
+			}
+			return fmt.Errorf("%q is not debug, info, warn or error", v)
+		}},
+		{"log-format", "OPSDESK_LOG_FORMAT", "text", "log format: text or json", func(c *Config, v string) error {
+			if v != "text" && v != "json" {
+				return fmt.Errorf("%q is not text or json", v)
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{"session-ttl", "OPSDESK_SESSION_TTL", "12h", "idle time after which a web session ends (Go duration, 5m to 720h)", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 5*time.Minute || d > 720*time.Hour {
+				return fmt.Errorf("%q is not a duration from 5m to 720h", v)
+			}
+			c.SessionTTL = d
+			return nil
+		}},
+		{"sqlite-sync", "OPSDESK_SQLITE_SYNC", "normal", "SQLite durability: normal (survives a crash of opsdesk) or full (also survives power loss; slower writes)", func(c *Config, v string) error {
+			v = strings.ToLower(v)
+			if v != "normal" && v != "full" {
+				return fmt.Errorf("%q is not normal or full", v)
+			}
+			c.SQLiteSync = v
+			return nil
+		}},
+		{"workers", "OPSDESK_WORKERS", "4", "background jobs run at once (1 to 64)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 64 {
+				return fmt.Errorf("%q is not a number from 1 to 64", v)
+			}
+			c.Workers = n
+			return nil
+		}},
+		{"trust-proxy", "OPSDESK_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a reverse proxy you run)", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			c.TrustProxy = b
+			return nil
+		}},
+		{"shutdown-grace", "OPSDESK_SHUTDOWN_GRACE", "15s", "time in-flight requests get to finish at shutdown", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || d > 10*time.Minute {
+				return fmt.Errorf("%q is not a duration from 0s to 10m", v)
+			}
+			c.ShutdownGrace = d
+			return nil
+		}},
+	}
+}
+
+// Bind registers every setting as a flag of fs, with its default taken from the environment
+// when the variable is set. Call Resolve after fs.Parse.
+func Bind(fs *flag.FlagSet, getenv func(string) string) *Binding {
+	b := &Binding{fs: fs, getenv: getenv, raw: map[string]*string{}}
+	for _, s := range settings() {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		b.raw[s.flag] = fs.String(s.flag, v, fmt.Sprintf("%s [%s]", s.usage, s.env))
+	}
+	return b
+}
+
+// Binding is the flags of a command, waiting to be resolved into a Config.
+type Binding struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	raw    map[string]*string
+}
+
+// Resolve checks every setting and returns the Config, or an error naming the first bad setting
+// by the way it was given (flag, variable or default).
+func (b *Binding) Resolve() (Config, error) {
+	var c Config
+	given := map[string]bool{}
+	b.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range settings() {
+		if err := s.set(&c, *b.raw[s.flag]); err != nil {
+			src := s.env
+			if given[s.flag] {
+				src = "--" + s.flag
+			} else if b.getenv(s.env) == "" {
+				src = "default of " + s.env
+			}
+			return Config{}, fmt.Errorf("%s: %v", src, err)
+		}
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "opsdesk.db")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Listen
+	}
+	return c, nil
+}
+
+// Help writes the settings table: flag, variable, default and meaning.
+func Help(w io.Writer) {
+	fmt.Fprintln(w, "Settings (flag, environment variable, default):")
+	for _, s := range settings() {
+		def := s.def
+		if def == "" {
+			def = "(derived)"
+		}
+		fmt.Fprintf(w, "  --%-15s %-24s %-16s %s\n", s.flag, s.env, def, s.usage)
+	}
+}
+
+// Postgres tells whether the database is PostgreSQL.
+func (c Config) Postgres() bool { return store.IsPostgresURL(c.DatabaseURL) }
+
+// SecureCookies tells whether cookies must be marked Secure (the public URL is https).
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// RedactedDatabaseURL is the database URL with any password hidden, for logs.
+func (c Config) RedactedDatabaseURL() string { return redact(c.DatabaseURL) }
+
+func redact(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.User == nil {
+		return v
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
