@@ -12,7 +12,7 @@ import (
 // and environments, and it is the unit of isolation — a customer never sees another's data.
 type Customer struct {
 	ID        int64
-	Code      string   // short, stable, upper case: ACME
+	Code      string // short, stable, upper case: ACME
 	Name      string
 	Domains   []string // email domains that identify its people: acme.example
 	Lang      Lang     // preferred language of its contacts
