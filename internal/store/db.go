@@ -40,6 +40,10 @@ type DB struct {
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// TicketPrefix starts every ticket's human number (OPS-1042).
+	TicketPrefix string
+
+	changes broker
 }
 
 // Options tune how a database is opened.
@@ -59,7 +63,7 @@ func IsPostgresURL(dsn string) bool {
 // Open opens the database named by dsn — a SQLite file path (created if missing) or a
 // postgres:// URL — and checks that it answers. It does not migrate: call Migrate.
 func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
-	d := &DB{dsn: dsn, Now: time.Now}
+	d := &DB{dsn: dsn, Now: time.Now, TicketPrefix: "OPS"}
 	var err error
 	if IsPostgresURL(dsn) {
 		d.dialect = Postgres
