@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,8 @@ type Config struct {
 	Workers       int           // background jobs run at once
 	TrustProxy    bool          // take the client address from X-Forwarded-For (behind a reverse proxy)
 	ShutdownGrace time.Duration // how long in-flight requests get at shutdown
+	TicketPrefix  string        // starts every ticket number: OPS-1042
+	MaxUpload     int64         // largest attachment accepted, in bytes
 }
 
 // setting describes one configuration value.
@@ -150,7 +153,44 @@ func settings() []setting {
 			c.ShutdownGrace = d
 			return nil
 		}},
+		{"ticket-prefix", "OPSDESK_TICKET_PREFIX", "OPS", "prefix of ticket numbers (OPS-1042): 2 to 10 capital letters or digits", func(c *Config, v string) error {
+			if !prefixRE.MatchString(v) {
+				return fmt.Errorf("%q is not 2 to 10 capital letters or digits starting with a letter", v)
+			}
+			c.TicketPrefix = v
+			return nil
+		}},
+		{"max-upload", "OPSDESK_MAX_UPLOAD", "25MB", "largest attachment accepted (e.g. 10MB, 512KB)", func(c *Config, v string) error {
+			n, err := parseSize(v)
+			if err != nil || n < 1024 || n > 2<<30 {
+				return fmt.Errorf("%q is not a size from 1KB to 2GB", v)
+			}
+			c.MaxUpload = n
+			return nil
+		}},
 	}
+}
+
+var prefixRE = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,9}$`)
+
+// parseSize reads 25MB, 512KB, 1GB or a number of bytes.
+func parseSize(v string) (int64, error) {
+	v = strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("bad size")
+	}
+	return n * mult, nil
 }
 
 // Bind registers every setting as a flag of fs, with its default taken from the environment

@@ -285,3 +285,28 @@ type TicketFilter struct {
 
 // FormatKey builds the human number of a ticket from the prefix and its number.
 func FormatKey(prefix string, n int64) string { return fmt.Sprintf("%s-%d", prefix, n) }
+
+// The ticket events announced to webhooks and notifications, through the job queue.
+const (
+	TicketCreated   = "ticket.created"
+	TicketUpdated   = "ticket.updated"
+	TicketMessage   = "ticket.message_added"
+	TicketEscalated = "ticket.escalated"
+	TicketResolved  = "ticket.resolved"
+	TicketClosed    = "ticket.closed"
+)
+
+// TicketEventJob is the kind of the job that carries a ticket event to its consumers (webhooks,
+// mail notifications); it is enqueued in the transaction of the change.
+const TicketEventJob = "ticket.event"
+
+// TicketEvent is the payload of a TicketEventJob.
+type TicketEvent struct {
+	Event     string    `json:"event"`
+	TicketID  int64     `json:"ticket_id"`
+	Key       string    `json:"number"`
+	MessageID int64     `json:"message_id,omitempty"`
+	Internal  bool      `json:"internal,omitempty"` // the message is an internal note
+	Actor     string    `json:"actor"`
+	At        time.Time `json:"at"`
+}

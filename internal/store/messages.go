@@ -17,6 +17,15 @@ func (tx *Tx) event(ctx context.Context, e opsdesk.Event) error {
 	return err
 }
 
+// emit announces a ticket event to its consumers through the job queue, in the transaction of
+// the change, so that an event is sent if and only if the change is committed.
+func (tx *Tx) emit(ctx context.Context, event string, t *opsdesk.Ticket, messageID int64, internal bool) error {
+	_, err := tx.enqueue(ctx, opsdesk.NewJob{Kind: opsdesk.TicketEventJob, MaxAttempts: 5, Payload: opsdesk.TicketEvent{
+		Event: event, TicketID: t.ID, Key: t.Key, MessageID: messageID, Internal: internal,
+		Actor: opsdesk.ActorFrom(ctx).Label, At: tx.now}})
+	return err
+}
+
 // addMessage stores a message and its attachments, records it in history and, when bump is
 // true, marks the ticket updated.
 func (tx *Tx) addMessage(ctx context.Context, m *opsdesk.Message, atts []opsdesk.NewAttachment, bump bool) error {

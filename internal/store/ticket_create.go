@@ -102,7 +102,10 @@ func (d *DB) CreateTicket(ctx context.Context, n *opsdesk.NewTicket) (*opsdesk.T
 		if a.IsCustomer() {
 			msg.AuthorUserID = a.UserID
 		}
-		return tx.addMessage(ctx, msg, n.Attachments, false)
+		if err := tx.addMessage(ctx, msg, n.Attachments, false); err != nil {
+			return err
+		}
+		return tx.emit(ctx, opsdesk.TicketCreated, &opsdesk.Ticket{ID: id, Key: key}, msg.ID, false)
 	})
 	if err != nil {
 		return nil, err

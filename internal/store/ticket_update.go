@@ -45,6 +45,9 @@ func (d *DB) AddMessage(ctx context.Context, key, body string, internal bool, at
 		if err := tx.addMessage(ctx, m, atts, true); err != nil {
 			return err
 		}
+		if err := tx.emit(ctx, opsdesk.TicketMessage, t, m.ID, m.Internal); err != nil {
+			return err
+		}
 		switch {
 		case a.IsCustomer() && t.Status == opsdesk.StatusWaitingCustomer:
 			return tx.setStatus(ctx, t, opsdesk.StatusOpen, "customer answered")
@@ -87,7 +90,13 @@ func (tx *Tx) setStatus(ctx context.Context, t *opsdesk.Ticket, to opsdesk.Statu
 		return err
 	}
 	t.Status = to
-	return nil
+	switch to {
+	case opsdesk.StatusResolved:
+		return tx.emit(ctx, opsdesk.TicketResolved, t, 0, false)
+	case opsdesk.StatusClosed:
+		return tx.emit(ctx, opsdesk.TicketClosed, t, 0, false)
+	}
+	return tx.emit(ctx, opsdesk.TicketUpdated, t, 0, false)
 }
 
 // updateTicket sets columns of a ticket and marks it updated.
@@ -142,7 +151,10 @@ func (tx *Tx) applyPatch(ctx context.Context, t *opsdesk.Ticket, p opsdesk.Ticke
 		if err := tx.updateTicket(ctx, t.ID, sets, args); err != nil {
 			return err
 		}
-		return tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventChange, Field: field, Old: old, New: new, Reason: p.Reason})
+		if err := tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventChange, Field: field, Old: old, New: new, Reason: p.Reason}); err != nil {
+			return err
+		}
+		return tx.emit(ctx, opsdesk.TicketUpdated, t, 0, false)
 	}
 	if p.Severity != nil {
 		sev, err := tx.severity(ctx, *p.Severity)
@@ -237,7 +249,10 @@ func (tx *Tx) assign(ctx context.Context, t *opsdesk.Ticket, userID int64, reaso
 		return err
 	}
 	t.AssigneeID = userID
-	return tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventChange, Field: "assignee", Old: oldLabel, New: newLabel, Reason: reason})
+	if err := tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventChange, Field: "assignee", Old: oldLabel, New: newLabel, Reason: reason}); err != nil {
+		return err
+	}
+	return tx.emit(ctx, opsdesk.TicketUpdated, t, 0, false)
 }
 
 // Take assigns a ticket to the agent calling it and takes it in charge (new → open). Errors:
@@ -316,7 +331,10 @@ func (d *DB) Escalate(ctx context.Context, key string, to opsdesk.Level, reason 
 		if err := tx.updateTicket(ctx, t.ID, []string{"level = ?"}, []any{to}); err != nil {
 			return err
 		}
-		return tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventEscalation, Field: "level", Old: string(t.Level), New: string(to), Reason: reason})
+		if err := tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventEscalation, Field: "level", Old: string(t.Level), New: string(to), Reason: reason}); err != nil {
+			return err
+		}
+		return tx.emit(ctx, opsdesk.TicketEscalated, t, 0, false)
 	})
 	if err != nil {
 		return nil, err
