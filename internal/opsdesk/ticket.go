@@ -224,6 +224,9 @@ type NewTicket struct {
 	Channel        Channel
 	ReceivedAt     time.Time // the mail's arrival; zero means now
 	Attachments    []NewAttachment
+	// Import marks a request brought in from elsewhere (a migration, a load test's seed): it is
+	// recorded like any other but announces no event, so nobody is mailed or called back.
+	Import bool
 }
 
 // Validate checks the fields that need no database, naming the offending one.

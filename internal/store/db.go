@@ -166,6 +166,24 @@ type Tx struct {
 	tx  *sql.Tx
 	db  *DB
 	now time.Time // one instant for every row the transaction writes
+
+	memo map[string]any // lookups repeated within the transaction (batch imports)
+}
+
+// remember returns the value cached under key in this transaction, computing it once with fn.
+func remember[T any](tx *Tx, key string, fn func() (T, error)) (T, error) {
+	if v, ok := tx.memo[key]; ok {
+		return v.(T), nil
+	}
+	v, err := fn()
+	if err != nil {
+		return v, err
+	}
+	if tx.memo == nil {
+		tx.memo = map[string]any{}
+	}
+	tx.memo[key] = v
+	return v, nil
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

@@ -68,8 +68,8 @@ func (tx *Tx) setStatus(ctx context.Context, t *opsdesk.Ticket, to opsdesk.Statu
 	if err := opsdesk.CheckTransition(t.Status, to); err != nil {
 		return err
 	}
-	sets := []string{"status = ?"}
-	args := []any{to}
+	sets := []string{"status = ?", "active = ?"}
+	args := []any{to, to.Active()}
 	switch {
 	case to == opsdesk.StatusOpen && t.TakenAt.IsZero():
 		sets = append(sets, "taken_at = ?")

@@ -115,12 +115,15 @@ func (d *DB) ListTickets(ctx context.Context, f opsdesk.TicketFilter) ([]*opsdes
 	if f.Desc {
 		dir = "DESC"
 	}
-	q := ticketSelect
+	// Pick the page's ids from the tickets table alone (an index range, no joins), then read those
+	// rows with the names shown beside them.
+	inner := `SELECT t.id FROM tickets t`
 	if len(w) > 0 {
-		q += ` WHERE ` + strings.Join(w, " AND ")
+		inner += ` WHERE ` + strings.Join(w, " AND ")
 	}
-	q += fmt.Sprintf(` ORDER BY %s %s, t.id %s LIMIT ?`, col, dir, dir)
+	inner += fmt.Sprintf(` ORDER BY %s %s, t.id %s LIMIT ?`, col, dir, dir)
 	args = append(args, f.Limit+1)
+	q := ticketSelect + ` WHERE t.id IN (` + inner + `)` + fmt.Sprintf(` ORDER BY %s %s, t.id %s`, col, dir, dir)
 	list, err := collect(scanTicket)(d.query(ctx, q, args...))
 	if err != nil {
 		return nil, "", opsdesk.Internal("store.ListTickets", err)
@@ -161,7 +164,10 @@ func ticketWhere(f opsdesk.TicketFilter) ([]string, []any) {
 	var w []string
 	var args []any
 	in := func(col string, n int) string { return col + ` IN (?` + repeat(",?", n-1) + `)` }
-	if len(f.Statuses) > 0 {
+	switch {
+	case isActiveSet(f.Statuses):
+		w = append(w, "t.active = TRUE")
+	case len(f.Statuses) > 0:
 		w = append(w, in("t.status", len(f.Statuses)))
 		for _, s := range f.Statuses {
 			args = append(args, s)
@@ -205,6 +211,22 @@ func ticketWhere(f opsdesk.TicketFilter) ([]string, []any) {
 		}
 	}
 	return w, args
+}
+
+// isActiveSet tells whether a status filter is exactly the active statuses (new, open,
+// waiting_customer), which the active column indexes.
+func isActiveSet(ss []opsdesk.Status) bool {
+	if len(ss) == 0 {
+		return false
+	}
+	seen := map[opsdesk.Status]bool{}
+	for _, s := range ss {
+		if !s.Active() {
+			return false
+		}
+		seen[s] = true
+	}
+	return len(seen) == 3
 }
 
 // ticketNumber reads "OPS-1042", "#1042" or "1042" as a ticket number.

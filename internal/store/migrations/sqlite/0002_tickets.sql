@@ -52,6 +52,7 @@ CREATE TABLE tickets (
     severity       TEXT NOT NULL,
     severity_rank  INTEGER NOT NULL,
     status         TEXT NOT NULL,
+    active         BOOLEAN NOT NULL DEFAULT TRUE,
     level          TEXT NOT NULL,
     assignee_id    BIGINT REFERENCES users(id),
     group_code     TEXT NOT NULL DEFAULT '',
@@ -67,11 +68,14 @@ CREATE TABLE tickets (
     reopen_count   INTEGER NOT NULL DEFAULT 0,
     version        BIGINT NOT NULL DEFAULT 1
 );
+-- active: status is new, open or waiting_customer — the work still to do, read by every queue.
+CREATE INDEX tickets_active_updated ON tickets(active, updated_at, id);
 CREATE INDEX tickets_status_updated ON tickets(status, updated_at, id);
+CREATE INDEX tickets_customer_active_updated ON tickets(customer_id, active, updated_at, id);
 CREATE INDEX tickets_customer_status_updated ON tickets(customer_id, status, updated_at, id);
 CREATE INDEX tickets_customer_updated ON tickets(customer_id, updated_at, id);
-CREATE INDEX tickets_level_status ON tickets(level, status, updated_at, id);
-CREATE INDEX tickets_assignee_status ON tickets(assignee_id, status, updated_at, id);
+CREATE INDEX tickets_level_active ON tickets(level, active, updated_at, id);
+CREATE INDEX tickets_assignee_active ON tickets(assignee_id, active, updated_at, id);
 CREATE INDEX tickets_updated ON tickets(updated_at, id);
 
 CREATE TABLE ticket_messages (
