@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -43,7 +44,8 @@ type DB struct {
 	// TicketPrefix starts every ticket's human number (OPS-1042).
 	TicketPrefix string
 
-	changes broker
+	changes   broker
+	listening atomic.Bool // a PostgreSQL LISTEN connection relays changes
 }
 
 // Options tune how a database is opened.
