@@ -2,6 +2,7 @@ package opsdesk
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -313,3 +314,29 @@ type TicketEvent struct {
 	Actor     string    `json:"actor"`
 	At        time.Time `json:"at"`
 }
+
+// Group is a team of agents that receives a category's tickets (e.g. "mobile experts" at N3).
+type Group struct {
+	Code      string
+	Name      string
+	Level     Level
+	MemberIDs []int64
+}
+
+// Validate checks a group.
+func (g *Group) Validate() error {
+	g.Code = strings.ToLower(strings.TrimSpace(g.Code))
+	g.Name = strings.TrimSpace(g.Name)
+	if !groupCodeRE.MatchString(g.Code) {
+		return Invalid("code", "must be 2 to 30 lower-case letters, digits or -")
+	}
+	if g.Name == "" {
+		return Invalid("name", "is required")
+	}
+	if !g.Level.Valid() {
+		return Invalid("level", "must be N1, N2 or N3")
+	}
+	return nil
+}
+
+var groupCodeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,29}$`)

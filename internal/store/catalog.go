@@ -136,6 +136,15 @@ func (d *DB) SaveCategory(ctx context.Context, c *opsdesk.Category) error {
 		return opsdesk.Invalid("level", "must be N1, N2 or N3")
 	}
 	return d.inTx(ctx, "store.SaveCategory", func(tx *Tx) error {
+		if c.GroupCode != "" {
+			var level opsdesk.Level
+			if err := tx.queryRow(ctx, `SELECT level FROM support_groups WHERE code = ?`, c.GroupCode).Scan(&level); err != nil {
+				return opsdesk.Invalid("group", "no group %q", c.GroupCode)
+			}
+			if level != c.Level {
+				return opsdesk.Invalid("group", "group %s works at %s, not %s", c.GroupCode, level, c.Level)
+			}
+		}
 		_, err := tx.exec(ctx, `INSERT INTO categories (code, label_fr, label_en, level, group_code, active, display_order)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET label_fr = excluded.label_fr, label_en = excluded.label_en, level = excluded.level,
