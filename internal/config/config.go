@@ -91,7 +91,7 @@ func settings() []setting {
 			c.DatabaseURL = v
 			return nil
 		}},
-		{"lang", "OPSDESK_LANG", "en", "default language: fr or en", func(c *Config, v string) error {
+		{"default-lang", "OPSDESK_LANG", "en", "default language of the interface and mails: fr or en", func(c *Config, v string) error {
 			c.Lang = opsdesk.Lang(strings.ToLower(v))
 			if !c.Lang.Valid() {
 				return fmt.Errorf("%q is not fr or en", v)

@@ -332,7 +332,7 @@ func (d *DB) CreateFirstAdmin(ctx context.Context, u *opsdesk.User, passwordHash
 			return err
 		}
 		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin'`).Scan(&n); err != nil {
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled`).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {

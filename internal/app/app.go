@@ -1,0 +1,153 @@
+// Package app wires opsdesk together: it opens and migrates the database, builds the web UI, the
+// API, the background job runner and the operational endpoints on one HTTP mux, and runs them
+// until shut down — HTTP first, then the workers, then the database. The command line and the
+// end-to-end tests both start opsdesk through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/opsdesk/opsdesk/internal/config"
+	"github.com/opsdesk/opsdesk/internal/jobs"
+	"github.com/opsdesk/opsdesk/internal/metrics"
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/store"
+	"github.com/opsdesk/opsdesk/internal/web"
+)
+
+// App is one running opsdesk instance.
+type App struct {
+	Config  config.Config
+	DB      *store.DB
+	Logger  *slog.Logger
+	Metrics *metrics.Metrics
+	Jobs    *jobs.Runner
+	Version string
+
+	handler http.Handler
+}
+
+// Open opens the database named by cfg and applies pending migrations. Every command that reads
+// or changes data starts here, so each works on a fresh data directory and while serve runs.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{SQLiteSync: cfg.SQLiteSync})
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)
+	}
+	for _, m := range applied {
+		logger.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	if err := db.SeedDefaults(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)
+	}
+	db.TicketPrefix = cfg.TicketPrefix
+	return db, nil
+}
+
+// New builds an instance over an open database.
+func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (*App, error) {
+	a := &App{Config: cfg, DB: db, Logger: logger, Version: version}
+	a.Metrics = metrics.New(db.SQL())
+	a.Jobs = jobs.New(db, jobs.Options{Workers: cfg.Workers, Logger: logger, OnRun: a.Metrics.JobRun})
+	a.Jobs.Every("maintenance.prune", time.Hour, a.prune)
+
+	ui, err := web.New(web.Options{DB: db, Config: cfg, Logger: logger, Version: version})
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	ui.Routes(mux)
+
+	var h http.Handler = mux
+	h = web.SecurityHeaders(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = a.observe(h)
+	h = a.recoverPanics(h)
+	a.handler = h
+	return a, nil
+}
+
+// Handler is the whole HTTP surface of the instance.
+func (a *App) Handler() http.Handler { return a.handler }
+
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Logger.Warn("not ready: database unreachable", "err", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// prune is the hourly housekeeping job: expired sessions, old login failures, finished jobs.
+func (a *App) prune(ctx context.Context, _ *opsdesk.Job) error {
+	if err := a.DB.PruneSessions(ctx, 24*time.Hour); err != nil {
+		return err
+	}
+	_, err := a.DB.PruneJobs(ctx, a.DB.Now().Add(-7*24*time.Hour))
+	return err
+}
+
+// Serve answers HTTP on ln and runs the background jobs until ctx is cancelled. Then it stops
+// accepting requests and lets those in flight finish (up to Config.ShutdownGrace), then stops the
+// workers; the caller closes the database.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		a.Jobs.Run(jobsCtx)
+	}()
+	go func() {
+		defer wg.Done()
+		a.DB.Listen(jobsCtx, a.Logger)
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.Logger.Info("shutting down: HTTP first")
+		sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+		err = srv.Shutdown(sctx)
+		cancel()
+		if err != nil {
+			srv.Close()
+		}
+	}
+	a.Logger.Info("shutting down: background jobs")
+	stopJobs()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

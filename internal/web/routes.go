@@ -1,0 +1,54 @@
+package web
+
+import "net/http"
+
+// Routes registers every page of the UI on mux. The program's wiring adds /healthz, /readyz,
+// /metrics and the API on the same mux and wraps it with cross-origin protection, logging,
+// metrics and panic recovery; no pattern here overlaps theirs (the home page is "/{$}", not
+// a catch-all "/").
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/{path...}", s.static)
+
+	// Sessions and first run.
+	s.handle(mux, "GET /login", anyone, s.loginForm)
+	s.handle(mux, "POST /login", anyone, s.login)
+	s.handle(mux, "POST /logout", member, s.logout)
+	s.handle(mux, "GET /setup", anyone, s.setupForm)
+	s.handle(mux, "POST /setup", anyone, s.setup)
+
+	// Everyone's pages: home (workspace or portal), organisations and environments (read-only,
+	// scoped by the store), the account and API tokens.
+	s.handle(mux, "GET /{$}", member, s.home)
+	s.handle(mux, "GET /customers/{id}", member, s.organisation)
+	s.handle(mux, "GET /environments/{id}", member, s.environment)
+	s.handle(mux, "GET /account", member, s.account)
+	s.handle(mux, "POST /account", member, s.saveProfile)
+	s.handle(mux, "POST /account/password", member, s.changePassword)
+	s.handle(mux, "GET /account/tokens", member, s.tokens)
+	s.handle(mux, "POST /account/tokens", member, s.createToken)
+	s.handle(mux, "POST /account/tokens/{id}/revoke", member, s.revokeToken)
+
+	// Administration: admins and ops managers; the store refuses what an ops manager may not do.
+	s.handle(mux, "GET /admin", manager, func(c *call) { c.redirect("/admin/users") })
+	s.handle(mux, "GET /admin/users", manager, s.users)
+	s.handle(mux, "GET /admin/users/new", manager, s.newUser)
+	s.handle(mux, "POST /admin/users", manager, s.createUser)
+	s.handle(mux, "GET /admin/users/{id}", manager, s.editUser)
+	s.handle(mux, "POST /admin/users/{id}", manager, s.updateUser)
+	s.handle(mux, "POST /admin/users/{id}/password", manager, s.resetPassword)
+	s.handle(mux, "GET /admin/customers", manager, s.customers)
+	s.handle(mux, "GET /admin/customers/new", manager, s.newCustomer)
+	s.handle(mux, "POST /admin/customers", manager, s.createCustomer)
+	s.handle(mux, "GET /admin/customers/{id}", manager, s.customer)
+	s.handle(mux, "POST /admin/customers/{id}", manager, s.updateCustomer)
+	s.handle(mux, "POST /admin/customers/{id}/contract", manager, s.saveContract)
+	s.handle(mux, "POST /admin/customers/{id}/contacts", manager, s.addContact)
+	s.handle(mux, "GET /admin/customers/{id}/contacts/{cid}", manager, s.editContact)
+	s.handle(mux, "POST /admin/customers/{id}/contacts/{cid}", manager, s.updateContact)
+	s.handle(mux, "POST /admin/customers/{id}/environments", manager, s.addEnvironment)
+	s.handle(mux, "GET /admin/customers/{id}/environments/{eid}", manager, s.editEnvironment)
+	s.handle(mux, "POST /admin/customers/{id}/environments/{eid}", manager, s.updateEnvironment)
+	s.handle(mux, "GET /admin/audit", manager, s.audit)
+	s.handle(mux, "GET /admin/jobs", manager, s.jobs)
+	s.handle(mux, "POST /admin/jobs/{id}/retry", manager, s.retryJob)
+}

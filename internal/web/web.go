@@ -1,0 +1,64 @@
+// Package web is opsdesk's server-rendered user interface: the login and first-run pages, the
+// staff workspace, the customer portal, the account pages and the admin screens. Pages are
+// html/template files embedded in the binary and parsed once at start, in French and English;
+// they work without JavaScript and under a strict Content-Security-Policy.
+//
+// Every route is listed in routes.go. A handler is a method on Server that takes a *call: the
+// request, its user and session (if any), its language and its CSRF token. Domain errors from the
+// store are turned into pages by one function (fail) or, for forms, into messages next to the
+// offending field (formError).
+package web
+
+import (
+	"errors"
+	"html/template"
+	"log/slog"
+
+	"github.com/opsdesk/opsdesk/internal/config"
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/store"
+)
+
+// Options are the dependencies of the web UI, given by the program's wiring.
+type Options struct {
+	DB      *store.DB
+	Config  config.Config // SessionTTL, Lang (default language), BaseURL, SecureCookies(), TrustProxy
+	Logger  *slog.Logger
+	Version string
+}
+
+// Server serves the UI pages. It holds no per-user state: sessions, CSRF tokens and login
+// failures live in the database, so any number of instances may serve the same users.
+type Server struct {
+	db      *store.DB
+	cfg     config.Config
+	log     *slog.Logger
+	version string
+	pages   map[opsdesk.Lang]map[string]*template.Template
+	css     asset
+}
+
+// New builds the UI, parsing every embedded template once; a broken template is an error.
+func New(opt Options) (*Server, error) {
+	if opt.DB == nil {
+		return nil, errors.New("web: no database")
+	}
+	s := &Server{db: opt.DB, cfg: opt.Config, log: opt.Logger, version: opt.Version}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if !s.cfg.Lang.Valid() {
+		s.cfg.Lang = opsdesk.LangEN
+	}
+	if s.cfg.SessionTTL <= 0 {
+		s.cfg.SessionTTL = defaultSessionTTL
+	}
+	var err error
+	if s.css, err = loadAsset("static/app.css", "text/css; charset=utf-8"); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
