@@ -126,7 +126,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		return nil
 	}
 	for kind := range every {
-		r.scheduleNext(ctx, kind, time.Time{})
+		r.scheduleFirst(ctx, kind)
 	}
 	slots := make(chan struct{}, r.opt.Workers)
 	var wg sync.WaitGroup
@@ -185,29 +185,31 @@ func (r *Runner) run(ctx context.Context, j *opsdesk.Job) {
 		return h(jctx, j)
 	}()
 	stopBeat()
-	// Record the outcome even while shutting down: the work is done or it is not.
+	// Record the outcome even while shutting down: the work is done or it is not. A recurring
+	// job's next occurrence is enqueued in the transaction that ends this one.
 	bg := context.WithoutCancel(ctx)
+	var next *opsdesk.NewJob
+	if recurring {
+		next = &opsdesk.NewJob{Kind: j.Kind, RunAt: r.db.Now().Add(interval), UniqueKey: "every:" + j.Kind, MaxAttempts: 3}
+	}
 	outcome := "done"
 	switch {
 	case err == nil:
-		err = r.db.CompleteJob(bg, j.ID, r.opt.WorkerID)
+		err = r.db.CompleteJob(bg, j.ID, r.opt.WorkerID, next)
 	case errors.As(err, new(permanent)), j.Attempts >= j.MaxAttempts:
 		outcome = "failed"
 		r.opt.Logger.Error("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
-		err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, time.Time{})
+		_, err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, time.Time{}, next)
 	default:
 		outcome = "retry"
 		r.opt.Logger.Warn("job will be retried", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
-		err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, r.db.Now().Add(r.opt.Backoff(j.Attempts)))
+		_, err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, r.db.Now().Add(r.opt.Backoff(j.Attempts)), next)
 	}
 	if err != nil {
 		r.opt.Logger.Error("record job outcome", "job", j.ID, "kind", j.Kind, "err", err)
 	}
 	if r.opt.OnRun != nil {
 		r.opt.OnRun(j.Kind, outcome, time.Since(start))
-	}
-	if recurring && outcome != "retry" {
-		r.scheduleNext(bg, j.Kind, r.db.Now().Add(interval))
 	}
 }
 
@@ -237,8 +239,9 @@ func (r *Runner) heartbeat(ctx context.Context, cancel context.CancelFunc, id in
 	return func() { once.Do(func() { close(done) }) }
 }
 
-func (r *Runner) scheduleNext(ctx context.Context, kind string, at time.Time) {
-	if _, err := r.db.Enqueue(ctx, opsdesk.NewJob{Kind: kind, RunAt: at, UniqueKey: "every:" + kind, MaxAttempts: 3}); err != nil && ctx.Err() == nil {
+// scheduleFirst enqueues a recurring job's first occurrence, unless one is already pending or running.
+func (r *Runner) scheduleFirst(ctx context.Context, kind string) {
+	if _, err := r.db.Enqueue(ctx, opsdesk.NewJob{Kind: kind, UniqueKey: "every:" + kind, MaxAttempts: 3}); err != nil && ctx.Err() == nil {
 		r.opt.Logger.Error("schedule recurring job", "kind", kind, "err", err)
 	}
 }

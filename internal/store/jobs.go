@@ -114,39 +114,57 @@ var ErrLeaseLost = errors.New("job lease lost to another worker")
 
 // ExtendLease keeps a long job leased to its worker.
 func (d *DB) ExtendLease(ctx context.Context, id int64, worker string, lease time.Duration) error {
-	return d.finishJob(ctx, "store.ExtendLease", `UPDATE jobs SET locked_until = ?, updated_at = ? WHERE id = ? AND locked_by = ? AND state = 'running'`,
-		d.Now().Add(lease).UnixMilli(), d.Now().UnixMilli(), id, worker)
+	now := d.Now()
+	_, err := d.finishJob(ctx, "store.ExtendLease", nil, `UPDATE jobs SET locked_until = ?, updated_at = ? WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING state`,
+		now.Add(lease).UnixMilli(), now.UnixMilli(), id, worker)
+	return err
 }
 
-// CompleteJob marks a job done. It fails with ErrLeaseLost if the worker no longer holds it.
-func (d *DB) CompleteJob(ctx context.Context, id int64, worker string) error {
-	return d.finishJob(ctx, "store.CompleteJob", `UPDATE jobs SET state = 'done', locked_by = '', locked_until = NULL, last_error = '', updated_at = ?
-		WHERE id = ? AND locked_by = ? AND state = 'running'`, d.Now().UnixMilli(), id, worker)
+// CompleteJob marks a job done and, in the same transaction, enqueues then (if not nil): a
+// recurring job's next occurrence, so that there is never a moment with none pending. It fails
+// with ErrLeaseLost if the worker no longer holds the job.
+func (d *DB) CompleteJob(ctx context.Context, id int64, worker string, then *opsdesk.NewJob) error {
+	_, err := d.finishJob(ctx, "store.CompleteJob", then, `UPDATE jobs SET state = 'done', locked_by = '', locked_until = NULL, last_error = '', updated_at = ?
+		WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING state`, d.Now().UnixMilli(), id, worker)
+	return err
 }
 
 // FailJob records a failed attempt: the job runs again at retryAt, or stays failed (kept for
-// admins) when its attempts are used up or retryAt is zero.
-func (d *DB) FailJob(ctx context.Context, id int64, worker string, cause error, retryAt time.Time) error {
+// admins) when its attempts are used up or retryAt is zero. When it stays failed, then (if not
+// nil) is enqueued in the same transaction. It returns the job's new state.
+func (d *DB) FailJob(ctx context.Context, id int64, worker string, cause error, retryAt time.Time, then *opsdesk.NewJob) (opsdesk.JobState, error) {
 	msg := truncate(cause.Error(), 2000)
 	now := d.Now().UnixMilli()
 	if retryAt.IsZero() {
-		return d.finishJob(ctx, "store.FailJob", `UPDATE jobs SET state = 'failed', locked_by = '', locked_until = NULL, last_error = ?, updated_at = ?
-			WHERE id = ? AND locked_by = ? AND state = 'running'`, msg, now, id, worker)
+		return d.finishJob(ctx, "store.FailJob", then, `UPDATE jobs SET state = 'failed', locked_by = '', locked_until = NULL, last_error = ?, updated_at = ?
+			WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING state`, msg, now, id, worker)
 	}
-	return d.finishJob(ctx, "store.FailJob", `UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+	return d.finishJob(ctx, "store.FailJob", then, `UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
 		run_at = ?, locked_by = '', locked_until = NULL, last_error = ?, updated_at = ?
-		WHERE id = ? AND locked_by = ? AND state = 'running'`, retryAt.UnixMilli(), msg, now, id, worker)
+		WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING state`, retryAt.UnixMilli(), msg, now, id, worker)
 }
 
-func (d *DB) finishJob(ctx context.Context, op, q string, args ...any) error {
-	res, err := d.exec(ctx, q, args...)
-	if err != nil {
-		return opsdesk.Internal(op, err)
+// finishJob runs one state change of a held job and, when the job is done or failed, enqueues
+// then in the same transaction.
+func (d *DB) finishJob(ctx context.Context, op string, then *opsdesk.NewJob, q string, args ...any) (opsdesk.JobState, error) {
+	var state opsdesk.JobState
+	err := d.inTx(ctx, op, func(tx *Tx) error {
+		err := tx.queryRow(ctx, q, args...).Scan(&state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrLeaseLost
+		}
+		if err != nil {
+			return err
+		}
+		if then != nil && (state == opsdesk.JobDone || state == opsdesk.JobFailed) {
+			_, err = tx.enqueue(ctx, *then)
+		}
+		return err
+	})
+	if errors.Is(err, ErrLeaseLost) {
+		return "", ErrLeaseLost
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrLeaseLost
-	}
-	return nil
+	return state, err
 }
 
 // ListJobs lists jobs in a state (all states if ""), newest first; admins see failed work here.
