@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,9 @@ type DB struct {
 
 	changes   broker
 	listening atomic.Bool // a PostgreSQL LISTEN connection relays changes
+
+	stmts  sync.Map // SQLite: query text → *sql.Stmt
+	nstmts atomic.Int64
 }
 
 // Options tune how a database is opened.
@@ -117,8 +121,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	return d, nil
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close closes the database and its prepared statements.
+func (d *DB) Close() error {
+	d.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	return d.db.Close()
+}
 
 // Dialect tells which engine this is.
 func (d *DB) Dialect() Dialect { return d.dialect }
@@ -189,22 +196,67 @@ func remember[T any](tx *Tx, key string, fn func() (T, error)) (T, error) {
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.db.Rebind(q), args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.db.Rebind(q), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.db.Rebind(q), args...)
 }
 
 // insert runs an INSERT … RETURNING id and gives the new id.
 func (t *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, t.db.Rebind(q+" RETURNING id"), args...).Scan(&id)
+	err := t.queryRow(ctx, q+" RETURNING id", args...).Scan(&id)
 	return id, err
+}
+
+// stmt returns the prepared form of q bound to the transaction, on SQLite, whose driver would
+// otherwise parse every statement anew (a third of a ticket's cost). PostgreSQL's driver keeps
+// its own per-connection statement cache, so there it returns nil and queries run directly.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	st := t.db.sqliteStmt(ctx, q)
+	if st == nil {
+		return nil
+	}
+	return t.tx.StmtContext(ctx, st)
+}
+
+// maxPrepared bounds the statement cache; queries built from filters come in a bounded number
+// of shapes, but a bound keeps a mistake from growing it forever.
+const maxPrepared = 512
+
+// prepared returns the cached prepared statement for q, preparing it on first use; nil if it
+// cannot be prepared (the caller then runs q directly and reports its error).
+func (d *DB) prepared(ctx context.Context, q string) *sql.Stmt {
+	if v, ok := d.stmts.Load(q); ok {
+		return v.(*sql.Stmt)
+	}
+	if d.nstmts.Load() >= maxPrepared {
+		return nil
+	}
+	st, err := d.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := d.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	d.nstmts.Add(1)
+	return st
 }
 
 // lock takes a lock named name until the transaction ends, for check-then-write rules that
@@ -238,15 +290,32 @@ func (d *DB) inTx(ctx context.Context, op string, fn func(tx *Tx) error) error {
 
 // read runs a read-only query outside any transaction.
 func (d *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := d.sqliteStmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.db.QueryRowContext(ctx, d.Rebind(q), args...)
 }
 
 func (d *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := d.sqliteStmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.db.QueryContext(ctx, d.Rebind(q), args...)
 }
 
 func (d *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := d.sqliteStmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return d.db.ExecContext(ctx, d.Rebind(q), args...)
+}
+
+// sqliteStmt is the cached prepared statement of q on SQLite, nil on PostgreSQL (see Tx.stmt).
+func (d *DB) sqliteStmt(ctx context.Context, q string) *sql.Stmt {
+	if d.dialect != SQLite {
+		return nil
+	}
+	return d.prepared(ctx, q)
 }
 
 // wrapErr keeps domain errors as they are and turns anything else into an internal error of op.
