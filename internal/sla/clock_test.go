@@ -16,7 +16,6 @@ func paris9to18(t *testing.T) *Calendar {
 	return c
 }
 
-
 func TestClockLifecycle(t *testing.T) {
 	cal := paris9to18(t)
 	// Received Monday 2027-03-01 10:00 Paris; taken 11:00; waiting for the customer Monday
