@@ -103,6 +103,25 @@ func (r *Runner) Notify() {
 	}
 }
 
+// followUps collects the jobs a handler asks for with Then.
+type followUps struct {
+	mu   sync.Mutex
+	jobs []opsdesk.NewJob
+}
+
+type followUpsKey struct{}
+
+// Then asks for jobs to be enqueued when the calling handler succeeds, in the same transaction
+// that marks its job done: a handler that fans work out never leaves it half recorded, and a
+// retried handler does not fan out twice. Outside a handler it does nothing.
+func Then(ctx context.Context, js ...opsdesk.NewJob) {
+	if fu, ok := ctx.Value(followUpsKey{}).(*followUps); ok {
+		fu.mu.Lock()
+		fu.jobs = append(fu.jobs, js...)
+		fu.mu.Unlock()
+	}
+}
+
 // permanent marks an error that must not be retried.
 type permanent struct{ error }
 
@@ -172,7 +191,8 @@ func (r *Runner) run(ctx context.Context, j *opsdesk.Job) {
 	h := r.handlers[j.Kind]
 	interval, recurring := r.every[j.Kind]
 	r.mu.Unlock()
-	jctx, cancel := context.WithCancel(ctx)
+	fu := &followUps{}
+	jctx, cancel := context.WithCancel(context.WithValue(ctx, followUpsKey{}, fu))
 	defer cancel()
 	stopBeat := r.heartbeat(jctx, cancel, j.ID)
 	start := time.Now()
@@ -188,22 +208,22 @@ func (r *Runner) run(ctx context.Context, j *opsdesk.Job) {
 	// Record the outcome even while shutting down: the work is done or it is not. A recurring
 	// job's next occurrence is enqueued in the transaction that ends this one.
 	bg := context.WithoutCancel(ctx)
-	var next *opsdesk.NewJob
+	var next []opsdesk.NewJob
 	if recurring {
-		next = &opsdesk.NewJob{Kind: j.Kind, RunAt: r.db.Now().Add(interval), UniqueKey: "every:" + j.Kind, MaxAttempts: 3}
+		next = append(next, opsdesk.NewJob{Kind: j.Kind, RunAt: r.db.Now().Add(interval), UniqueKey: "every:" + j.Kind, MaxAttempts: 3})
 	}
 	outcome := "done"
 	switch {
 	case err == nil:
-		err = r.db.CompleteJob(bg, j.ID, r.opt.WorkerID, next)
+		err = r.db.CompleteJob(bg, j.ID, r.opt.WorkerID, append(next, fu.jobs...)...)
 	case errors.As(err, new(permanent)), j.Attempts >= j.MaxAttempts:
 		outcome = "failed"
 		r.opt.Logger.Error("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
-		_, err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, time.Time{}, next)
+		_, err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, time.Time{}, next...)
 	default:
 		outcome = "retry"
 		r.opt.Logger.Warn("job will be retried", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "err", err)
-		_, err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, r.db.Now().Add(r.opt.Backoff(j.Attempts)), next)
+		_, err = r.db.FailJob(bg, j.ID, r.opt.WorkerID, err, r.db.Now().Add(r.opt.Backoff(j.Attempts)), next...)
 	}
 	if err != nil {
 		r.opt.Logger.Error("record job outcome", "job", j.ID, "kind", j.Kind, "err", err)

@@ -188,3 +188,41 @@ func TestRecurringJobRunsOnceAcrossRunners(t *testing.T) {
 		}
 	})
 }
+
+// TestThenEnqueuesFollowUpsWithCompletion: follow-up jobs asked for by a handler are recorded
+// with its completion, and not at all by an attempt that fails.
+func TestThenEnqueuesFollowUpsWithCompletion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var mu sync.Mutex
+		attempts := 0
+		done := map[string]int{}
+		r := jobs.New(db, jobs.Options{Poll: 5 * time.Millisecond, Logger: quiet, Backoff: func(int) time.Duration { return 0 }})
+		r.Handle("fanout", func(ctx context.Context, j *opsdesk.Job) error {
+			jobs.Then(ctx, opsdesk.NewJob{Kind: "leaf", Payload: "a"}, opsdesk.NewJob{Kind: "leaf", Payload: "b"})
+			mu.Lock()
+			defer mu.Unlock()
+			attempts++
+			if attempts == 1 {
+				return errors.New("first attempt fails after asking for follow-ups")
+			}
+			return nil
+		})
+		r.Handle("leaf", func(ctx context.Context, j *opsdesk.Job) error {
+			mu.Lock()
+			done[string(j.Payload)]++
+			mu.Unlock()
+			return nil
+		})
+		db.Enqueue(ctx, opsdesk.NewJob{Kind: "fanout"})
+		go r.Run(ctx)
+		waitFor(t, "leaves done", func() bool { return counts(t, db)[opsdesk.JobDone] == 3 })
+		time.Sleep(50 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		if attempts != 2 || done[`"a"`] != 1 || done[`"b"`] != 1 {
+			t.Fatalf("attempts %d, leaves %v: want 2 attempts and each leaf once", attempts, done)
+		}
+	})
+}

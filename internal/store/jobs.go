@@ -23,6 +23,26 @@ func (d *DB) Enqueue(ctx context.Context, j opsdesk.NewJob) (bool, error) {
 	return added, err
 }
 
+// EnqueueAll stores several jobs in one transaction: all or none. It returns how many were added
+// (jobs whose unique key is already pending or running are skipped).
+func (d *DB) EnqueueAll(ctx context.Context, js []opsdesk.NewJob) (int, error) {
+	n := 0
+	err := d.inTx(ctx, "store.EnqueueAll", func(tx *Tx) error {
+		n = 0
+		for _, j := range js {
+			added, err := tx.enqueue(ctx, j)
+			if err != nil {
+				return err
+			}
+			if added {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
 // enqueue adds a job inside the transaction of the change that causes it, so the change and its
 // follow-up work are committed together or not at all.
 func (tx *Tx) enqueue(ctx context.Context, j opsdesk.NewJob) (bool, error) {
@@ -120,19 +140,20 @@ func (d *DB) ExtendLease(ctx context.Context, id int64, worker string, lease tim
 	return err
 }
 
-// CompleteJob marks a job done and, in the same transaction, enqueues then (if not nil): a
-// recurring job's next occurrence, so that there is never a moment with none pending. It fails
-// with ErrLeaseLost if the worker no longer holds the job.
-func (d *DB) CompleteJob(ctx context.Context, id int64, worker string, then *opsdesk.NewJob) error {
+// CompleteJob marks a job done and, in the same transaction, enqueues the jobs then: its
+// follow-up work and a recurring job's next occurrence, so that there is never a moment with the
+// work done but its follow-ups not yet recorded. It fails with ErrLeaseLost if the worker no
+// longer holds the job.
+func (d *DB) CompleteJob(ctx context.Context, id int64, worker string, then ...opsdesk.NewJob) error {
 	_, err := d.finishJob(ctx, "store.CompleteJob", then, `UPDATE jobs SET state = 'done', locked_by = '', locked_until = NULL, last_error = '', updated_at = ?
 		WHERE id = ? AND locked_by = ? AND state = 'running' RETURNING state`, d.Now().UnixMilli(), id, worker)
 	return err
 }
 
 // FailJob records a failed attempt: the job runs again at retryAt, or stays failed (kept for
-// admins) when its attempts are used up or retryAt is zero. When it stays failed, then (if not
-// nil) is enqueued in the same transaction. It returns the job's new state.
-func (d *DB) FailJob(ctx context.Context, id int64, worker string, cause error, retryAt time.Time, then *opsdesk.NewJob) (opsdesk.JobState, error) {
+// admins) when its attempts are used up or retryAt is zero. When it stays failed, the jobs then
+// are enqueued in the same transaction. It returns the job's new state.
+func (d *DB) FailJob(ctx context.Context, id int64, worker string, cause error, retryAt time.Time, then ...opsdesk.NewJob) (opsdesk.JobState, error) {
 	msg := truncate(cause.Error(), 2000)
 	now := d.Now().UnixMilli()
 	if retryAt.IsZero() {
@@ -146,7 +167,7 @@ func (d *DB) FailJob(ctx context.Context, id int64, worker string, cause error, 
 
 // finishJob runs one state change of a held job and, when the job is done or failed, enqueues
 // then in the same transaction.
-func (d *DB) finishJob(ctx context.Context, op string, then *opsdesk.NewJob, q string, args ...any) (opsdesk.JobState, error) {
+func (d *DB) finishJob(ctx context.Context, op string, then []opsdesk.NewJob, q string, args ...any) (opsdesk.JobState, error) {
 	var state opsdesk.JobState
 	err := d.inTx(ctx, op, func(tx *Tx) error {
 		err := tx.queryRow(ctx, q, args...).Scan(&state)
@@ -156,10 +177,14 @@ func (d *DB) finishJob(ctx context.Context, op string, then *opsdesk.NewJob, q s
 		if err != nil {
 			return err
 		}
-		if then != nil && (state == opsdesk.JobDone || state == opsdesk.JobFailed) {
-			_, err = tx.enqueue(ctx, *then)
+		if state == opsdesk.JobDone || state == opsdesk.JobFailed {
+			for _, j := range then {
+				if _, err := tx.enqueue(ctx, j); err != nil {
+					return err
+				}
+			}
 		}
-		return err
+		return nil
 	})
 	if errors.Is(err, ErrLeaseLost) {
 		return "", ErrLeaseLost

@@ -32,10 +32,10 @@ func TestJobLifecycle(t *testing.T) {
 			t.Fatalf("a leased job was claimed twice: %+v", again)
 		}
 		// First attempt fails: back in the queue at the retry time.
-		if _, err := db.FailJob(ctx, jobs[0].ID, "w1", errors.New("relay down"), now.Add(time.Minute), nil); err != nil {
+		if _, err := db.FailJob(ctx, jobs[0].ID, "w1", errors.New("relay down"), now.Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.CompleteJob(ctx, jobs[0].ID, "w1", nil); !errors.Is(err, store.ErrLeaseLost) {
+		if err := db.CompleteJob(ctx, jobs[0].ID, "w1"); !errors.Is(err, store.ErrLeaseLost) {
 			t.Fatalf("completing a job no longer held: %v", err)
 		}
 		now = now.Add(2 * time.Minute)
@@ -44,7 +44,7 @@ func TestJobLifecycle(t *testing.T) {
 			t.Fatalf("retry claim = %+v", jobs)
 		}
 		// Second attempt fails: attempts used up, the job is kept as failed.
-		db.FailJob(ctx, jobs[0].ID, "w2", errors.New("relay still down"), now.Add(time.Minute), nil)
+		db.FailJob(ctx, jobs[0].ID, "w2", errors.New("relay still down"), now.Add(time.Minute))
 		failed, err := db.ListJobs(admin, opsdesk.JobFailed, 0)
 		if err != nil || len(failed) != 1 || failed[0].LastError != "relay still down" {
 			t.Fatalf("failed jobs = %+v, %v", failed, err)
@@ -60,7 +60,7 @@ func TestJobLifecycle(t *testing.T) {
 		if len(jobs) != 1 || jobs[0].Attempts != 1 {
 			t.Fatalf("claim after retry = %+v", jobs)
 		}
-		if err := db.CompleteJob(ctx, jobs[0].ID, "w3", nil); err != nil {
+		if err := db.CompleteJob(ctx, jobs[0].ID, "w3"); err != nil {
 			t.Fatal(err)
 		}
 		// Done: the unique key is free again.
@@ -98,7 +98,7 @@ func TestExpiredLeaseIsReclaimed(t *testing.T) {
 		if len(jobs) != 1 || jobs[0].ID != first[0].ID || jobs[0].Attempts != 2 {
 			t.Fatalf("expired lease not reclaimed: %+v", jobs)
 		}
-		if err := db.CompleteJob(ctx, first[0].ID, "dead-worker", nil); !errors.Is(err, store.ErrLeaseLost) {
+		if err := db.CompleteJob(ctx, first[0].ID, "dead-worker"); !errors.Is(err, store.ErrLeaseLost) {
 			t.Fatalf("the dead worker completed a job it lost: %v", err)
 		}
 	})

@@ -84,7 +84,7 @@ func TestJobsPage(t *testing.T) {
 		if err != nil || len(jobs) != 1 {
 			t.Fatalf("claim: %v, %v", jobs, err)
 		}
-		if _, err := db.FailJob(ctx, jobs[0].ID, "worker-1", errors.New("smtp: 550 mailbox unavailable"), time.Time{}, nil); err != nil {
+		if _, err := db.FailJob(ctx, jobs[0].ID, "worker-1", errors.New("smtp: 550 mailbox unavailable"), time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Enqueue(ctx, opsdesk.NewJob{Kind: "sla.check"}); err != nil {
