@@ -53,13 +53,13 @@ func CheckTransition(from, to Status) error {
 		return nil
 	}
 	if len(next) == 0 {
-		return Conflict("status", "a %s ticket cannot change status", from)
+		return Conflict("status", "a ticket that is %s cannot change status", from)
 	}
 	names := make([]string, len(next))
 	for i, s := range next {
 		names[i] = string(s)
 	}
-	return Conflict("status", "a %s ticket cannot become %s; it can become %s", from, to, strings.Join(names, " or "))
+	return Conflict("status", "a ticket that is %s cannot become %s; it can become %s", from, to, strings.Join(names, " or "))
 }
 
 // NextStatuses lists the statuses a ticket in status s can move to.
@@ -208,6 +208,7 @@ type Ticket struct {
 	EnvKind       EnvKind
 	EnvName       string
 	AssigneeName  string
+	AssigneeMail  string
 }
 
 // NewTicket is what a requester files: through the portal, the API or a mail.

@@ -103,6 +103,21 @@ func (d *DB) Messages(ctx context.Context, key string) ([]*opsdesk.Message, erro
 	return msgs, nil
 }
 
+// MessageByID returns one message of a ticket, with its attachments, as Messages would show it
+// to the caller (customers never reach internal notes). Errors: not found.
+func (d *DB) MessageByID(ctx context.Context, key string, id int64) (*opsdesk.Message, error) {
+	msgs, err := d.Messages(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return nil, opsdesk.NotFound("no message %d on %s", id, key)
+}
+
 const attachmentColumns = `id, ticket_id, message_id, name, content_type, size, sha256, internal, uploaded_by, created_at`
 
 func scanAttachment(sc scanner) (*opsdesk.Attachment, error) {

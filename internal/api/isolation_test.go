@@ -1,0 +1,163 @@
+package api_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/opsdesk/opsdesk/internal/api/apijson"
+	"github.com/opsdesk/opsdesk/internal/store"
+	"github.com/opsdesk/opsdesk/internal/store/storetest"
+)
+
+// org is what each customer organisation has in the isolation test.
+type org struct {
+	ticket     apijson.Ticket
+	attachment int64
+	user       int64
+}
+
+// seedOrg gives a customer user's organisation a ticket with a message carrying an attachment
+// and a contact besides the user; the environments come from newEnv.
+func seedOrg(t *testing.T, e *env, user, customer string) org {
+	t.Helper()
+	o := org{ticket: e.file(user, map[string]any{"environment": "prod", "subject": "Secret of " + customer}), user: e.users[user].ID}
+	var m apijson.Message
+	e.upload(user, "/api/v1/tickets/"+o.ticket.Number+"/attachments", field{form: "file", name: "plan.png", value: string(png)}).
+		want(t, http.StatusCreated, &m)
+	o.attachment = m.Attachments[0].ID
+	e.do("n1", "POST", "/api/v1/customers/"+customer+"/contacts", map[string]any{"email": "carol@" + strings.ToLower(customer) + ".example"}).
+		want(t, http.StatusCreated, nil)
+	return o
+}
+
+// TestIsolation proves, route by route, that a customer's token never reads or changes another
+// organisation's records. Bob (GLOBEX) aims every route at ACME's records and gets 404; Alice
+// (ACME) then sends the same request and does not get 404, which shows the request was sound.
+// Routes that address no organisation's record say what they show instead.
+func TestIsolation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		acme, globex := seedOrg(t, e, "alice", "ACME"), seedOrg(t, e, "bob", "GLOBEX")
+		tk := "/api/v1/tickets/" + acme.ticket.Number
+		att := "/attachments/" + strconv.FormatInt(acme.attachment, 10)
+		noACME := func(t *testing.T, r *resp) {
+			r.want(t, http.StatusOK, nil)
+			for _, s := range []string{"ACME", "acme.example", "Secret of ACME", acme.ticket.Number} {
+				if strings.Contains(string(r.body), s) {
+					t.Errorf("the answer shows %q: %s", s, r.body)
+				}
+			}
+		}
+		cases := []struct {
+			pattern, method, path string
+			body                  any
+			upload                bool
+			want                  int                         // Bob's status (404 for every record of ACME)
+			check                 func(t *testing.T, r *resp) // instead of want, for routes that list
+			control               string                      // Bob's own record, for the control request; "": Alice sends Bob's request
+		}{
+			{pattern: "GET /api/v1/openapi.json", method: "GET", path: "/api/v1/openapi.json", want: 200}, // describes, holds no records
+			{pattern: "GET /api/v1/me", method: "GET", path: "/api/v1/me", check: noACME},
+			{pattern: "GET /api/v1/tickets", method: "GET", path: "/api/v1/tickets?limit=200", check: noACME},
+			{pattern: "GET /api/v1/tickets", method: "GET", path: "/api/v1/tickets?customer=ACME", want: 404},
+			{pattern: "POST /api/v1/tickets", method: "POST", path: "/api/v1/tickets", want: 404,
+				body: map[string]any{"customer": "ACME", "severity": "minor", "category": "application", "subject": "s", "description": "d"}},
+			{pattern: "POST /api/v1/tickets", method: "POST", path: "/api/v1/tickets", want: 404,
+				body: map[string]any{"customer": strconv.FormatInt(e.acme.ID, 10), "severity": "minor", "category": "application", "subject": "s", "description": "d"}},
+			{pattern: "GET /api/v1/tickets/{number}", method: "GET", path: tk, want: 404},
+			{pattern: "PATCH /api/v1/tickets/{number}", method: "PATCH", path: tk, body: map[string]any{"status": "closed"}, want: 404},
+			{pattern: "POST /api/v1/tickets/{number}/take", method: "POST", path: tk + "/take", want: 404},
+			{pattern: "POST /api/v1/tickets/{number}/escalate", method: "POST", path: tk + "/escalate", body: map[string]any{"level": "N2", "reason": "r"}, want: 404},
+			{pattern: "GET /api/v1/tickets/{number}/history", method: "GET", path: tk + "/history", want: 404},
+			{pattern: "GET /api/v1/tickets/{number}/messages", method: "GET", path: tk + "/messages", want: 404},
+			{pattern: "POST /api/v1/tickets/{number}/messages", method: "POST", path: tk + "/messages", body: map[string]any{"body": "hello"}, want: 404},
+			{pattern: "POST /api/v1/tickets/{number}/messages", method: "POST", path: "/api/v1/tickets/" + globex.ticket.Number + "/messages",
+				body: map[string]any{"body": "stolen", "attachments": []int64{acme.attachment}}, want: 404, control: strconv.FormatInt(globex.attachment, 10)},
+			{pattern: "POST /api/v1/tickets/{number}/attachments", method: "POST", path: tk + "/attachments", upload: true, want: 404},
+			{pattern: "GET /api/v1/tickets/{number}/attachments/{id}", method: "GET", path: tk + att, want: 404},
+			{pattern: "GET /api/v1/tickets/{number}/attachments/{id}", method: "GET", path: "/api/v1/tickets/" + globex.ticket.Number + att, want: 404,
+				control: strconv.FormatInt(globex.attachment, 10)},
+			{pattern: "GET /api/v1/customers", method: "GET", path: "/api/v1/customers", check: noACME},
+			{pattern: "POST /api/v1/customers", method: "POST", path: "/api/v1/customers", body: map[string]any{"code": "ACME2", "name": "x"}, want: 403},
+			{pattern: "GET /api/v1/customers/{code}", method: "GET", path: "/api/v1/customers/ACME", want: 404},
+			{pattern: "GET /api/v1/customers/{code}", method: "GET", path: "/api/v1/customers/acme", want: 404},
+			{pattern: "GET /api/v1/customers/{code}/contacts", method: "GET", path: "/api/v1/customers/ACME/contacts", want: 404},
+			{pattern: "POST /api/v1/customers/{code}/contacts", method: "POST", path: "/api/v1/customers/ACME/contacts", body: map[string]any{"email": "eve@acme.example"}, want: 404},
+			{pattern: "GET /api/v1/customers/{code}/environments", method: "GET", path: "/api/v1/customers/ACME/environments", want: 404},
+			{pattern: "GET /api/v1/users", method: "GET", path: "/api/v1/users", check: noACME},
+			{pattern: "GET /api/v1/users", method: "GET", path: "/api/v1/users?customer=ACME", want: 404},
+			{pattern: "POST /api/v1/users", method: "POST", path: "/api/v1/users", body: map[string]any{"email": "eve@acme.example", "role": "customer", "customer": "ACME"}, want: 404},
+			{pattern: "GET /api/v1/users/{id}", method: "GET", path: "/api/v1/users/" + strconv.FormatInt(acme.user, 10), want: 404},
+			// Webhooks belong to no organisation: admins only.
+			{pattern: "GET /api/v1/webhooks", method: "GET", path: "/api/v1/webhooks", want: 403},
+			{pattern: "POST /api/v1/webhooks", method: "POST", path: "/api/v1/webhooks", body: map[string]any{"url": "https://x.example", "events": []string{"*"}}, want: 403},
+			{pattern: "GET /api/v1/webhooks/{id}", method: "GET", path: "/api/v1/webhooks/1", want: 403},
+			{pattern: "DELETE /api/v1/webhooks/{id}", method: "DELETE", path: "/api/v1/webhooks/1", want: 403},
+			{pattern: "GET /api/v1/webhooks/{id}/deliveries", method: "GET", path: "/api/v1/webhooks/1/deliveries", want: 403},
+		}
+		covered := map[string]bool{}
+		for _, c := range cases {
+			covered[c.pattern] = true
+			if _, pattern := e.mux.Handler(mustRequest(t, c.method, e.srv.URL+c.path)); pattern != c.pattern {
+				t.Fatalf("%s %s is served by %q, not %q", c.method, c.path, pattern, c.pattern)
+			}
+			t.Run(c.method+" "+c.path, func(t *testing.T) {
+				send := func(user string) *resp {
+					if c.upload {
+						return e.upload(user, c.path, field{form: "file", name: "x.txt", value: "x"})
+					}
+					return e.do(user, c.method, c.path, c.body)
+				}
+				control := func() *resp {
+					if c.control == "" {
+						return send("alice")
+					}
+					// The same request as Bob, on his own attachment.
+					path := strings.Replace(c.path, att, "/attachments/"+c.control, 1)
+					var body any
+					if c.body != nil {
+						body = strings.Replace(`{"body": "mine", "attachments": [ID]}`, "ID", c.control, 1)
+					}
+					return e.do("bob", c.method, path, body)
+				}
+				r := send("bob")
+				switch {
+				case c.check != nil:
+					c.check(t, r)
+				case c.want == 404:
+					r.problem(t, http.StatusNotFound, "*")
+					if strings.Contains(string(r.body), "Secret of ACME") {
+						t.Errorf("the 404 shows ACME's data: %s", r.body)
+					}
+					if own := control(); own.status == http.StatusNotFound {
+						t.Errorf("the owner gets 404 too, so the request proves nothing: %s", own.body)
+					}
+				case c.want == 200:
+					r.want(t, http.StatusOK, nil)
+				default:
+					r.problem(t, c.want, "")
+				}
+			})
+		}
+		for _, p := range e.api.Patterns() {
+			if !covered[p] {
+				t.Errorf("route %s has no isolation case", p)
+			}
+		}
+		// Nothing of ACME changed.
+		var after apijson.Ticket
+		e.do("alice", "GET", tk, nil).want(t, http.StatusOK, &after)
+		if after.Status == "closed" || after.Level != "N1" {
+			t.Errorf("ACME's ticket changed: %+v", after)
+		}
+	})
+}
+
+func mustRequest(t *testing.T, method, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	must(t, err)
+	return req
+}

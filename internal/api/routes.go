@@ -1,0 +1,82 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// route is one operation of the API. The table below is the single list of them: Routes
+// registers it, and the tests check it against the OpenAPI document and the isolation table.
+type route struct {
+	method, path string // path is a net/http pattern, which is also the OpenAPI path
+	handle       handlerFunc
+	public       bool // served without a token
+}
+
+// Pattern is the mux pattern of the route: "GET /api/v1/tickets".
+func (rt route) Pattern() string { return rt.method + " " + rt.path }
+
+// table lists every route of the API.
+func (a *API) table() []route {
+	return []route{
+		{method: "GET", path: Prefix + "/openapi.json", handle: a.openAPI, public: true},
+		{method: "GET", path: Prefix + "/me", handle: a.me},
+
+		{method: "GET", path: Prefix + "/tickets", handle: a.listTickets},
+		{method: "POST", path: Prefix + "/tickets", handle: a.createTicket},
+		{method: "GET", path: Prefix + "/tickets/{number}", handle: a.getTicket},
+		{method: "PATCH", path: Prefix + "/tickets/{number}", handle: a.patchTicket},
+		{method: "POST", path: Prefix + "/tickets/{number}/take", handle: a.takeTicket},
+		{method: "POST", path: Prefix + "/tickets/{number}/escalate", handle: a.escalateTicket},
+		{method: "GET", path: Prefix + "/tickets/{number}/history", handle: a.history},
+		{method: "GET", path: Prefix + "/tickets/{number}/messages", handle: a.listMessages},
+		{method: "POST", path: Prefix + "/tickets/{number}/messages", handle: a.addMessage},
+		{method: "POST", path: Prefix + "/tickets/{number}/attachments", handle: a.uploadAttachment},
+		{method: "GET", path: Prefix + "/tickets/{number}/attachments/{id}", handle: a.downloadAttachment},
+
+		{method: "GET", path: Prefix + "/customers", handle: a.listCustomers},
+		{method: "POST", path: Prefix + "/customers", handle: a.createCustomer},
+		{method: "GET", path: Prefix + "/customers/{code}", handle: a.getCustomer},
+		{method: "GET", path: Prefix + "/customers/{code}/contacts", handle: a.listContacts},
+		{method: "POST", path: Prefix + "/customers/{code}/contacts", handle: a.createContact},
+		{method: "GET", path: Prefix + "/customers/{code}/environments", handle: a.listEnvironments},
+
+		{method: "GET", path: Prefix + "/users", handle: a.listUsers},
+		{method: "POST", path: Prefix + "/users", handle: a.createUser},
+		{method: "GET", path: Prefix + "/users/{id}", handle: a.getUser},
+
+		{method: "GET", path: Prefix + "/webhooks", handle: a.listWebhooks},
+		{method: "POST", path: Prefix + "/webhooks", handle: a.createWebhook},
+		{method: "GET", path: Prefix + "/webhooks/{id}", handle: a.getWebhook},
+		{method: "DELETE", path: Prefix + "/webhooks/{id}", handle: a.deleteWebhook},
+		{method: "GET", path: Prefix + "/webhooks/{id}/deliveries", handle: a.webhookDeliveries},
+	}
+}
+
+// Routes registers every route of the API on mux, and a catch-all under the prefix that answers
+// unknown paths (404) and wrong methods (405) as problems rather than as web pages.
+func (a *API) Routes(mux *http.ServeMux) {
+	for _, rt := range a.routes {
+		mux.Handle(rt.Pattern(), a.serve(rt.handle, rt.public))
+	}
+	mux.HandleFunc(Prefix+"/", func(w http.ResponseWriter, r *http.Request) {
+		var allowed []string
+		for _, m := range []string{"GET", "POST", "PATCH", "PUT", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != Prefix+"/" {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			a.problem(w, r, &httpError{status: http.StatusMethodNotAllowed, kind: "method_not_allowed",
+				detail: r.Method + " is not allowed here; use " + strings.Join(allowed, " or ")})
+			return
+		}
+		a.problem(w, r, &httpError{status: http.StatusNotFound, kind: "not_found", detail: "no such API route: " + r.URL.Path})
+	})
+}
