@@ -81,6 +81,7 @@ var enAdmin = map[string]string{
 	"entity.contract":    "Contract",
 	"entity.environment": "Environment",
 	"entity.token":       "API token",
+	"entity.webhook":     "Webhook",
 
 	"job.title":         "Background jobs",
 	"job.states":        "Job states",

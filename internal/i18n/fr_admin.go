@@ -81,6 +81,7 @@ var frAdmin = map[string]string{
 	"entity.contract":    "Contrat",
 	"entity.environment": "Environnement",
 	"entity.token":       "Jeton d'API",
+	"entity.webhook":     "Webhook",
 
 	"job.title":         "Tâches de fond",
 	"job.states":        "États des tâches",

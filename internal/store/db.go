@@ -50,6 +50,12 @@ type DB struct {
 
 	stmts  sync.Map // SQLite: query text → *sql.Stmt
 	nstmts atomic.Int64
+
+	// writeMu queues this process's SQLite writers in Go, first come first served, instead of
+	// letting them collide on the database lock and back off in SQLite's busy handler (which
+	// sleeps for milliseconds at a time). Other processes (the CLI) still meet the busy timeout.
+	writeMu sync.Mutex
+	group   groupCommit // SQLite write transactions, committed together
 }
 
 // Options tune how a database is opened.
@@ -273,6 +279,9 @@ func (t *Tx) lock(ctx context.Context, name string) error {
 // inTx runs fn in one transaction, committing when it returns nil. It is the shape of every
 // service method: one transaction, composed of helpers that take the *Tx.
 func (d *DB) inTx(ctx context.Context, op string, fn func(tx *Tx) error) error {
+	if d.dialect == SQLite {
+		return d.group.do(ctx, d, op, fn)
+	}
 	sqlTx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return opsdesk.Internal(op, fmt.Errorf("begin: %w", err))
@@ -305,6 +314,8 @@ func (d *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 func (d *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if st := d.sqliteStmt(ctx, q); st != nil {
+		d.writeMu.Lock()
+		defer d.writeMu.Unlock()
 		return st.ExecContext(ctx, args...)
 	}
 	return d.db.ExecContext(ctx, d.Rebind(q), args...)

@@ -75,7 +75,8 @@ func TestAPITokens(t *testing.T) {
 		if err != nil || u.ID != f.agent.ID || got.ID != tk.ID {
 			t.Fatalf("lookup: %v", err)
 		}
-		for _, bad := range []string{"", secret[:len(secret)-1] + "A", "odk_short", secret + "x"} {
+		flipped := secret[:len(secret)-1] + map[bool]string{true: "B", false: "A"}[secret[len(secret)-1] == 'A']
+		for _, bad := range []string{"", flipped, "odk_short", secret + "x"} {
 			if _, _, err := db.UserByAPIToken(ctx, bad); opsdesk.ErrorKind(err) != opsdesk.KindAuth {
 				t.Errorf("token %q accepted: %v", bad, err)
 			}
