@@ -22,11 +22,7 @@ func (a *API) listTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := a.ticketJSON(ctx, ts...)
-	if err != nil {
-		return err
-	}
-	page := ticketList{Items: items}
+	page := ticketList{Items: a.ticketJSON(ts...)}
 	if next != "" {
 		page.NextCursor = &next
 	}

@@ -29,25 +29,18 @@ type ticketList struct {
 	NextCursor *string          `json:"next_cursor" doc:"pass as cursor to read the next page, with the same filters and sort; null on the last page"`
 }
 
-// ticketJSON converts tickets for the answer, resolving their assignees' addresses.
-func (a *API) ticketJSON(ctx context.Context, ts ...*opsdesk.Ticket) ([]apijson.Ticket, error) {
-	emails, err := apijson.Assignees(ctx, a.db, ts...)
-	if err != nil {
-		return nil, err
-	}
+// ticketJSON converts tickets for the answer.
+func (a *API) ticketJSON(ts ...*opsdesk.Ticket) []apijson.Ticket {
 	out := make([]apijson.Ticket, len(ts))
 	for i, t := range ts {
-		out[i] = apijson.TicketOf(t, a.cfg.BaseURL, emails[t.AssigneeID])
+		out[i] = apijson.TicketOf(t, a.cfg.BaseURL)
 	}
-	return out, nil
+	return out
 }
 
 // writeTicket answers one ticket.
 func (a *API) writeTicket(w http.ResponseWriter, r *http.Request, status int, t *opsdesk.Ticket) error {
-	j, err := a.ticketJSON(r.Context(), t)
-	if err != nil {
-		return err
-	}
+	j := a.ticketJSON(t)
 	if status == http.StatusCreated {
 		return created(w, Prefix+"/tickets/"+t.Key, j[0])
 	}

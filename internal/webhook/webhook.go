@@ -107,22 +107,16 @@ func (s *service) payload(ctx context.Context, ev opsdesk.TicketEvent) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	emails, err := apijson.Assignees(ctx, s.db, t)
-	if err != nil {
-		return nil, err
-	}
-	p := Payload{Event: ev.Event, Number: t.Key, Ticket: apijson.TicketOf(t, s.opt.BaseURL, emails[t.AssigneeID]),
+	p := Payload{Event: ev.Event, Number: t.Key, Ticket: apijson.TicketOf(t, s.opt.BaseURL),
 		Actor: ev.Actor, At: apijson.Stamp(ev.At)}
 	if ev.Event == opsdesk.TicketMessage && ev.MessageID != 0 && !ev.Internal {
-		msgs, err := s.db.Messages(ctx, t.Key)
+		m, err := s.db.MessageByID(ctx, t.Key, ev.MessageID)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range msgs {
-			if m.ID == ev.MessageID && !m.Internal {
-				j := apijson.MessageOf(m, t.Key, s.opt.BaseURL)
-				p.Message = &j
-			}
+		if !m.Internal {
+			j := apijson.MessageOf(m, t.Key, s.opt.BaseURL)
+			p.Message = &j
 		}
 	}
 	return json.Marshal(p)

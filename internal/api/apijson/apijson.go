@@ -4,13 +4,11 @@
 package apijson
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
-	"github.com/opsdesk/opsdesk/internal/store"
 )
 
 // TimeFormat is how instants are written: RFC 3339 in UTC, to the millisecond.
@@ -65,9 +63,8 @@ type Ticket struct {
 	URL             string  `json:"url" doc:"the ticket's page in the web UI"`
 }
 
-// TicketOf converts a ticket; assignee is the assigned agent's email ("" when unassigned) and
-// baseURL the public URL of opsdesk.
-func TicketOf(t *opsdesk.Ticket, baseURL, assignee string) Ticket {
+// TicketOf converts a ticket; baseURL is the public URL of opsdesk.
+func TicketOf(t *opsdesk.Ticket, baseURL string) Ticket {
 	j := Ticket{
 		Number: t.Key, Status: string(t.Status), Severity: t.Severity, Level: string(t.Level),
 		Customer: t.CustomerCode, CustomerName: t.CustomerName, Requester: t.RequesterMail, RequesterName: t.RequesterName,
@@ -81,31 +78,9 @@ func TicketOf(t *opsdesk.Ticket, baseURL, assignee string) Ticket {
 		j.Environment, j.EnvironmentID, j.EnvironmentName = nonEmpty(string(t.EnvKind)), &id, nonEmpty(t.EnvName)
 	}
 	if t.AssigneeID != 0 {
-		j.Assignee, j.AssigneeName = nonEmpty(assignee), nonEmpty(t.AssigneeName)
+		j.Assignee, j.AssigneeName = nonEmpty(t.AssigneeMail), nonEmpty(t.AssigneeName)
 	}
 	return j
-}
-
-// Assignees returns the email of every assignee of ts, by user id, read as the system: a
-// customer may see who works on their ticket even though they cannot list the vendor's team.
-// (opsdesk.Ticket carries the assignee's name but not yet their address.)
-func Assignees(ctx context.Context, db *store.DB, ts ...*opsdesk.Ticket) (map[int64]string, error) {
-	out := map[int64]string{}
-	sys := opsdesk.WithActor(ctx, opsdesk.System("api"))
-	for _, t := range ts {
-		if t.AssigneeID == 0 {
-			continue
-		}
-		if _, ok := out[t.AssigneeID]; ok {
-			continue
-		}
-		u, err := db.UserByID(sys, t.AssigneeID)
-		if err != nil {
-			return nil, err
-		}
-		out[t.AssigneeID] = u.Email
-	}
-	return out, nil
 }
 
 // Attachment is a file of a ticket's conversation.
