@@ -11,21 +11,27 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/opsdesk/opsdesk/internal/api"
+	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
+	"github.com/opsdesk/opsdesk/internal/events"
 	"github.com/opsdesk/opsdesk/internal/jobs"
 	"github.com/opsdesk/opsdesk/internal/metrics"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/store"
 	"github.com/opsdesk/opsdesk/internal/web"
+	"github.com/opsdesk/opsdesk/internal/webhook"
 )
 
 // App is one running opsdesk instance.
 type App struct {
 	Config  config.Config
 	DB      *store.DB
+	Blobs   *blob.Store // attachment content, under the data directory
 	Logger  *slog.Logger
 	Metrics *metrics.Metrics
 	Jobs    *jobs.Runner
@@ -64,7 +70,12 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	a.Jobs = jobs.New(db, jobs.Options{Workers: cfg.Workers, Logger: logger, OnRun: a.Metrics.JobRun})
 	a.Jobs.Every("maintenance.prune", time.Hour, a.prune)
 
-	ui, err := web.New(web.Options{DB: db, Config: cfg, Logger: logger, Version: version})
+	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "attachments"))
+	if err != nil {
+		return nil, err
+	}
+	a.Blobs = blobs
+	ui, err := web.New(web.Options{DB: db, Blobs: blobs, Config: cfg, Logger: logger, Version: version})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -73,10 +84,20 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	ui.Routes(mux)
+	api.New(api.Options{DB: db, Blobs: a.Blobs, Config: cfg, Logger: logger}).Routes(mux)
+
+	// Every ticket change is announced once to each consumer, in a job of its own.
+	events.Register(a.Jobs, map[string]events.Consumer{
+		"webhooks": webhook.Register(a.Jobs, db, webhook.Options{BaseURL: cfg.BaseURL, Logger: logger}),
+	})
 
 	var h http.Handler = mux
 	h = web.SecurityHeaders(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	// The API authenticates with bearer tokens only, never cookies: a cross-site page cannot
+	// borrow a user's credentials there, and integrations may call it from browsers elsewhere.
+	cop.AddInsecureBypassPattern("/api/v1/")
+	h = cop.Handler(h)
 	h = a.observe(h)
 	h = a.recoverPanics(h)
 	a.handler = h
@@ -102,7 +123,10 @@ func (a *App) prune(ctx context.Context, _ *opsdesk.Job) error {
 	if err := a.DB.PruneSessions(ctx, 24*time.Hour); err != nil {
 		return err
 	}
-	_, err := a.DB.PruneJobs(ctx, a.DB.Now().Add(-7*24*time.Hour))
+	if _, err := a.DB.PruneJobs(ctx, a.DB.Now().Add(-7*24*time.Hour)); err != nil {
+		return err
+	}
+	_, err := a.DB.PruneWebhookDeliveries(ctx, a.DB.Now().Add(-30*24*time.Hour))
 	return err
 }
 

@@ -66,7 +66,7 @@ func New(tb testing.TB, timeout time.Duration) context.Context {
 // repository, so the README's pictures are taken by the tests and stay current.
 func Screenshot(tb testing.TB, ctx context.Context, name string) {
 	tb.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		tb.Fatalf("screenshot %s: %v", name, err)
 	}

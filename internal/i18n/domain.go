@@ -3,6 +3,10 @@ package i18n
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
 
 // domainFR translates the store's validation and conflict messages users commonly meet. The
@@ -30,23 +34,69 @@ var domainFR = map[string]string{
 	"opsdesk needs at least one enabled admin":                                    "opsdesk a besoin d'au moins un administrateur actif",
 	"an admin already exists: log in instead":                                     "un administrateur existe déjà : connectez-vous",
 	"admins and ops managers only":                                                "réservé aux administrateurs et aux responsables Ops",
+
+	// Tickets.
+	"is required: describe what happens and what you expected":       "est obligatoire : décrivez ce qui se passe et ce que vous attendiez",
+	"is longer than 250 characters":                                  "dépasse 250 caractères",
+	"is longer than 200,000 characters":                              "dépasse 200 000 caractères",
+	"nothing to change":                                              "rien à changer",
+	"only a resolved request can be confirmed or reopened":           "seule une demande résolue peut être confirmée ou rouverte",
+	"customers may only confirm a resolution or reopen a request":    "un client peut seulement confirmer une résolution ou rouvrir une demande",
+	"is required: say why the ticket changes level":                  "est obligatoire : dites pourquoi le ticket change de niveau",
+	"must be N1, N2 or N3":                                           "doit être N1, N2 ou N3",
+	"no such user":                                                   "utilisateur inconnu",
+	"must be incident, service_request, access_request or evolution": "doit être incident, demande de service, demande d'accès ou évolution",
+	"only agents take tickets":                                       "seuls les agents prennent des tickets en charge",
+	"only the vendor's team writes internal notes":                   "seule l'équipe de l'éditeur écrit des notes internes",
+	"only the vendor's team escalates":                               "seule l'équipe de l'éditeur escalade",
+	"an attachment needs a name and stored content":                  "une pièce jointe a besoin d'un nom et d'un contenu enregistré",
+	"must be 2 to 30 lower-case letters, digits or -":                "doit comporter 2 à 30 lettres minuscules, chiffres ou -",
+	"a category needs a code and labels in French and English":       "un domaine a besoin d'un code et de libellés en français et en anglais",
+	"a severity needs a code and labels in French and English":       "une gravité a besoin d'un code et de libellés en français et en anglais",
+	"must be 1 or more (1 is the most severe)":                       "doit valoir 1 ou plus (1 est la plus grave)",
 }
 
 // domainPatternsFR translates the messages that carry a value (an address, a code), keeping it.
 var domainPatternsFR = []struct {
-	re *regexp.Regexp
-	fr string
+	re       *regexp.Regexp
+	fr       string
+	statuses []int // the groups that hold ticket statuses, named in French
 }{
-	{regexp.MustCompile(`^a user with address (.+) already exists$`), "un utilisateur avec l'adresse %s existe déjà"},
-	{regexp.MustCompile(`^a contact with address (.+) already exists$`), "un contact avec l'adresse %s existe déjà"},
-	{regexp.MustCompile(`^customer code (.+) is already used$`), "le code client %s est déjà utilisé"},
-	{regexp.MustCompile(`^domain (.+) already belongs to customer (.+)$`), "le domaine %s appartient déjà au client %s"},
-	{regexp.MustCompile(`^this customer already has an environment named (.+)$`), "ce client a déjà un environnement nommé %s"},
-	{regexp.MustCompile(`^(".*") is not an email address$`), "%s n'est pas une adresse e-mail"},
-	{regexp.MustCompile(`^(".*") is not a domain name$`), "%s n'est pas un nom de domaine"},
-	{regexp.MustCompile(`^(".*") is not a support level \(N1, N2, N3\)$`), "%s n'est pas un niveau de support (N1, N2, N3)"},
-	{regexp.MustCompile(`^(.+) is a contact of another customer$`), "%s est un contact d'un autre client"},
-	{regexp.MustCompile(`^you may not create a user with role (.+)$`), "vous ne pouvez pas créer d'utilisateur de rôle %s"},
+	{regexp.MustCompile(`^a user with address (.+) already exists$`), "un utilisateur avec l'adresse %s existe déjà", nil},
+	{regexp.MustCompile(`^a contact with address (.+) already exists$`), "un contact avec l'adresse %s existe déjà", nil},
+	{regexp.MustCompile(`^customer code (.+) is already used$`), "le code client %s est déjà utilisé", nil},
+	{regexp.MustCompile(`^domain (.+) already belongs to customer (.+)$`), "le domaine %s appartient déjà au client %s", nil},
+	{regexp.MustCompile(`^this customer already has an environment named (.+)$`), "ce client a déjà un environnement nommé %s", nil},
+	{regexp.MustCompile(`^(".*") is not an email address$`), "%s n'est pas une adresse e-mail", nil},
+	{regexp.MustCompile(`^(".*") is not a domain name$`), "%s n'est pas un nom de domaine", nil},
+	{regexp.MustCompile(`^(".*") is not a support level \(N1, N2, N3\)$`), "%s n'est pas un niveau de support (N1, N2, N3)", nil},
+	{regexp.MustCompile(`^(.+) is a contact of another customer$`), "%s est un contact d'un autre client", nil},
+	{regexp.MustCompile(`^you may not create a user with role (.+)$`), "vous ne pouvez pas créer d'utilisateur de rôle %s", nil},
+
+	// Tickets.
+	{regexp.MustCompile(`^(".*") is not a severity$`), "%s n'est pas une gravité", nil},
+	{regexp.MustCompile(`^(".*") is not a category$`), "%s n'est pas un domaine", nil},
+	{regexp.MustCompile(`^is not an environment of (.+)$`), "n'est pas un environnement de %s", nil},
+	{regexp.MustCompile(`^a (.+) request must state its impact: who is blocked, since when, what cannot be done$`),
+		"une demande « %s » doit préciser son impact : qui est bloqué, depuis quand, ce qui ne peut plus être fait", nil},
+	{regexp.MustCompile(`^the ticket is already (\w+)$`), "le ticket est déjà « %s »", []int{1}},
+	{regexp.MustCompile(`^a ticket that is (\w+) cannot change status$`), "un ticket « %s » ne peut plus changer de statut", []int{1}},
+	{regexp.MustCompile(`^a ticket that is (\w+) cannot become (\w+); it can become (.+)$`),
+		"un ticket « %s » ne peut pas devenir « %s » ; il peut devenir %s", []int{1, 2, 3}},
+	{regexp.MustCompile(`^(.+) is closed: file a new request$`), "%s est clos : déposez une nouvelle demande", nil},
+	{regexp.MustCompile(`^(.+) works at (N\d); (.+) is at (N\d): escalate it first$`),
+		"%s travaille au niveau %s ; %s est au niveau %s : escaladez-le d'abord", nil},
+	{regexp.MustCompile(`^(.+) is not an active agent$`), "%s n'est pas un agent actif", nil},
+	{regexp.MustCompile(`^(.+) is (\w+): reopen it first$`), "%s est « %s » : rouvrez-le d'abord", []int{2}},
+	{regexp.MustCompile(`^(.+) is already at (N\d)$`), "%s est déjà au niveau %s", nil},
+	{regexp.MustCompile(`^the contract of (.+) does not provide (N\d) \(it provides (.+)\)$`),
+		"le contrat de %s ne fournit pas le niveau %s (il fournit %s)", nil},
+	{regexp.MustCompile(`^([A-Z][A-Z0-9]*-\d+) is (new|open|waiting_customer|resolved|closed)$`), "%s est « %s »", []int{2}},
+	{regexp.MustCompile(`^another severity has rank (\d+)$`), "une autre gravité a le rang %s", nil},
+	{regexp.MustCompile(`^(.+) is not an agent at (N\d)$`), "%s n'est pas un agent de niveau %s", nil},
+	{regexp.MustCompile(`^group (.+) works at (N\d), not (N\d)$`), "le groupe %s travaille au niveau %s, pas %s", nil},
+	{regexp.MustCompile(`^no group (".*")$`), "aucun groupe %s", nil},
+	{regexp.MustCompile(`^no user (\d+)$`), "aucun utilisateur %s", nil},
 }
 
 // domainPatternFR translates a message carrying values, or reports false.
@@ -56,9 +106,23 @@ func domainPatternFR(msg string) (string, bool) {
 			args := make([]any, len(m)-1)
 			for i, s := range m[1:] {
 				args[i] = s
+				if slices.Contains(p.statuses, i+1) {
+					args[i] = statusesFR(s)
+				}
 			}
 			return fmt.Sprintf(p.fr, args...), true
 		}
 	}
 	return "", false
+}
+
+// statusesFR names ticket statuses in French, in lower case: "open" or "open or resolved".
+func statusesFR(s string) string {
+	parts := strings.Split(s, " or ")
+	for i, p := range parts {
+		if key := "status." + p; Has(key) {
+			parts[i] = strings.ToLower(T(opsdesk.LangFR, key))
+		}
+	}
+	return strings.Join(parts, " ou ")
 }

@@ -31,7 +31,6 @@ var enCommon = map[string]string{
 
 	"home.title":               "Workspace",
 	"home.hello":               "Hello, %s",
-	"home.queues_soon":         "Ticket queues arrive with the ticket issue. Until then, this workspace gives you the customer directory, your account and, for managers, the administration.",
 	"home.customers":           "Customer directory",
 	"portal.hello":             "Welcome, %s.",
 	"portal.org_link":          "Organisation details and contacts",

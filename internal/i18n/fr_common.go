@@ -30,7 +30,6 @@ var frCommon = map[string]string{
 
 	"home.title":               "Espace de travail",
 	"home.hello":               "Bonjour, %s",
-	"home.queues_soon":         "Les files de tickets arrivent avec le chantier des tickets. D'ici là, cet espace donne accès à l'annuaire des clients, à votre compte et, pour les responsables, à l'administration.",
 	"home.customers":           "Annuaire des clients",
 	"portal.hello":             "Bienvenue, %s.",
 	"portal.org_link":          "Détails de l'organisation et contacts",

@@ -186,3 +186,45 @@ func TestDomainCoversValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestDomainTickets checks the French of the store's ticket messages that the portal and the
+// workspace show next to a field: the values they carry are kept, statuses named in French.
+func TestDomainTickets(t *testing.T) {
+	tests := []struct{ msg, want string }{
+		{"is required: describe what happens and what you expected", "est obligatoire : décrivez ce qui se passe et ce que vous attendiez"},
+		{`"hr" is not a category`, `"hr" n'est pas un domaine`},
+		{`"urgent" is not a severity`, `"urgent" n'est pas une gravité`},
+		{"is not an environment of ACME", "n'est pas un environnement de ACME"},
+		{"a ticket that is open cannot become closed; it can become waiting_customer or resolved",
+			"un ticket « en cours » ne peut pas devenir « clos » ; il peut devenir en attente du client ou résolu"},
+		{"a ticket that is closed cannot change status", "un ticket « clos » ne peut plus changer de statut"},
+		{"the ticket is already resolved", "le ticket est déjà « résolu »"},
+		{"OPS-1042 is closed: file a new request", "OPS-1042 est clos : déposez une nouvelle demande"},
+		{"n2@vendor.example works at N2; OPS-1042 is at N1: escalate it first",
+			"n2@vendor.example travaille au niveau N2 ; OPS-1042 est au niveau N1 : escaladez-le d'abord"},
+		{"the contract of GLOBEX does not provide N3 (it provides N1, N2)", "le contrat de GLOBEX ne fournit pas le niveau N3 (il fournit N1, N2)"},
+		{"OPS-1042 is resolved: reopen it first", "OPS-1042 est « résolu » : rouvrez-le d'abord"},
+		{"OPS-1042 is already at N2", "OPS-1042 est déjà au niveau N2"},
+		{"OPS-1042 is waiting_customer", "OPS-1042 est « en attente du client »"},
+		{"is required: say why the ticket changes level", "est obligatoire : dites pourquoi le ticket change de niveau"},
+		{"group db works at N2, not N1", "le groupe db travaille au niveau N2, pas N1"},
+	}
+	for _, tt := range tests {
+		if got := i18n.Domain(opsdesk.LangFR, tt.msg); got != tt.want {
+			t.Errorf("Domain(fr, %q) = %q, want %q", tt.msg, got, tt.want)
+		}
+	}
+	// The checks of the domain types the forms meet.
+	for _, err := range []error{
+		opsdesk.CheckTransition(opsdesk.StatusNew, opsdesk.StatusClosed),
+		opsdesk.CheckTransition(opsdesk.StatusClosed, opsdesk.StatusOpen),
+		opsdesk.CheckTransition(opsdesk.StatusOpen, opsdesk.StatusOpen),
+		(&opsdesk.NewTicket{CustomerID: 1, RequesterEmail: "a@b.example"}).Validate(),
+		(&opsdesk.NewTicket{CustomerID: 1, RequesterEmail: "a@b.example", Subject: "s"}).Validate(),
+		(&opsdesk.Group{Code: "x"}).Validate(),
+	} {
+		if msg := opsdesk.ErrorMessage(err); i18n.Domain(opsdesk.LangFR, msg) == msg {
+			t.Errorf("no French for %q", msg)
+		}
+	}
+}

@@ -15,6 +15,8 @@ type access int
 const (
 	anyone  access = iota // login and first run: a session is read if present, never required
 	member                // any logged-in user
+	staff                 // the vendor's team: the agent workspace
+	portal                // customer users: the customer portal
 	manager               // admins and ops managers: the admin screens
 )
 
@@ -37,7 +39,8 @@ func (c *call) T(key string, args ...any) string { return i18n.T(c.lang, key, ar
 func (c *call) actor() opsdesk.Actor { return opsdesk.ActorFrom(c.ctx) }
 
 // handle registers h for pattern behind the checks of its access level: a session for members,
-// the admin or ops manager role for managers, and on POST a valid CSRF token.
+// a staff role for the workspace, the customer role for the portal, the admin or ops manager role
+// for managers, and on POST a valid CSRF token.
 func (s *Server) handle(mux *http.ServeMux, pattern string, a access, h func(*call)) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c, ok := s.begin(w, r)
@@ -50,6 +53,14 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, a access, h func(*ca
 		}
 		if a == manager && !c.actor().CanManage() {
 			s.fail(c, opsdesk.Forbidden("admins and ops managers only"))
+			return
+		}
+		if a == staff && !c.actor().IsStaff() {
+			s.fail(c, opsdesk.Forbidden("the vendor's team only"))
+			return
+		}
+		if a == portal && !c.actor().IsCustomer() {
+			s.fail(c, opsdesk.Forbidden("customer users only"))
 			return
 		}
 		if r.Method == http.MethodPost && !s.checkCSRF(c, a) {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
+	"mime"
 	"net/http"
 
 	"github.com/opsdesk/opsdesk/internal/auth"
@@ -10,6 +12,10 @@ import (
 // maxFormBytes bounds a posted form; nothing in the UI comes close.
 const maxFormBytes = 1 << 20
 
+// multipartMemory is how much of a multipart form is held in memory; larger files wait in
+// temporary files, which the HTTP server removes after the request.
+const multipartMemory = 1 << 20
+
 // csrfField is the hidden input every state-changing form carries.
 const csrfField = "csrf"
 
@@ -17,9 +23,7 @@ const csrfField = "csrf"
 // double-submit cookie's for the login and first-run forms (no session exists yet). On failure
 // it answers 403 (or 400 for a form that cannot be read) and returns false.
 func (s *Server) checkCSRF(c *call, a access) bool {
-	c.r.Body = http.MaxBytesReader(c.w, c.r.Body, maxFormBytes)
-	if err := c.r.ParseForm(); err != nil {
-		s.errorPage(c, http.StatusBadRequest, "error.bad_request")
+	if !s.parseForm(c) {
 		return false
 	}
 	want := ""
@@ -60,4 +64,30 @@ func (s *Server) preSessionToken(c *call) string {
 		Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode,
 	})
 	return tok
+}
+
+// parseForm reads a posted form: a URL-encoded one within maxFormBytes, a multipart one (with
+// attachments) within maxRequestBytes, room for a few files at the upload limit, so that a
+// single file over the limit is reported next to its field rather than as a broken request.
+func (s *Server) parseForm(c *call) bool {
+	mt, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		c.r.Body = http.MaxBytesReader(c.w, c.r.Body, maxFormBytes)
+		if err := c.r.ParseForm(); err != nil {
+			s.errorPage(c, http.StatusBadRequest, "error.bad_request")
+			return false
+		}
+		return true
+	}
+	c.r.Body = http.MaxBytesReader(c.w, c.r.Body, s.maxRequestBytes())
+	if err := c.r.ParseMultipartForm(multipartMemory); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.errorPage(c, http.StatusRequestEntityTooLarge, "error.upload_too_large", formatSize(c.lang, s.cfg.MaxUpload))
+			return false
+		}
+		s.errorPage(c, http.StatusBadRequest, "error.bad_request")
+		return false
+	}
+	return true
 }

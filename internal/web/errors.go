@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/opsdesk/opsdesk/internal/i18n"
@@ -76,6 +77,25 @@ func (s *Server) formError(c *call, f *form, err error, again func(status int)) 
 		again(http.StatusUnprocessableEntity)
 	case opsdesk.KindConflict:
 		f.Fail(opsdesk.ErrorField(err), domainMessage(c, err))
+		again(http.StatusConflict)
+	default:
+		s.fail(c, err)
+	}
+}
+
+// actionError is formError for a small form of a ticket page: a message about one of the
+// form's fields shows next to it, a message about anything else at the top of the form.
+func (s *Server) actionError(c *call, f *form, fields []string, err error, again func(status int)) {
+	field := opsdesk.ErrorField(err)
+	if !slices.Contains(fields, field) {
+		field = ""
+	}
+	switch opsdesk.ErrorKind(err) {
+	case opsdesk.KindInvalid:
+		f.Fail(field, domainMessage(c, err))
+		again(http.StatusUnprocessableEntity)
+	case opsdesk.KindConflict:
+		f.Fail(field, domainMessage(c, err))
 		again(http.StatusConflict)
 	default:
 		s.fail(c, err)

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/opsdesk/opsdesk/internal/auth"
+	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/store"
@@ -35,10 +37,11 @@ var system = opsdesk.WithActor(context.Background(), opsdesk.System("test"))
 
 // site is a real opsdesk web UI on a real listener, over a real database.
 type site struct {
-	t    *testing.T
-	db   *store.DB
-	srv  *httptest.Server
-	logs *syncBuffer
+	t     *testing.T
+	db    *store.DB
+	srv   *httptest.Server
+	logs  *syncBuffer
+	blobs string // the attachment store's directory
 }
 
 // syncBuffer is a log sink the server writes to from many goroutines.
@@ -68,7 +71,12 @@ func startSite(t *testing.T, db *store.DB, tune ...func(*config.Config)) *site {
 		f(&cfg)
 	}
 	logs := &syncBuffer{}
-	s, err := web.New(web.Options{DB: db, Config: cfg, Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test"})
+	blobDir := filepath.Join(t.TempDir(), "attachments")
+	blobs, err := blob.Open(blobDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := web.New(web.Options{DB: db, Blobs: blobs, Config: cfg, Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test"})
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -76,7 +84,7 @@ func startSite(t *testing.T, db *store.DB, tune ...func(*config.Config)) *site {
 	s.Routes(mux)
 	srv := httptest.NewServer(http.NewCrossOriginProtection().Handler(web.SecurityHeaders(mux)))
 	t.Cleanup(srv.Close)
-	return &site{t: t, db: db, srv: srv, logs: logs}
+	return &site{t: t, db: db, srv: srv, logs: logs, blobs: blobDir}
 }
 
 // client is a browser: a cookie jar, an Accept-Language, and redirects left to the test.
@@ -105,10 +113,15 @@ type page struct {
 
 func (c *client) do(method, path string, form url.Values) *page {
 	c.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if form == nil {
+		return c.send(method, path, "", nil)
 	}
+	return c.send(method, path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+// send makes a request with a body of the content type, and parses an HTML answer.
+func (c *client) send(method, path, contentType string, body io.Reader) *page {
+	c.t.Helper()
 	req, err := http.NewRequest(method, c.base+path, body)
 	if err != nil {
 		c.t.Fatal(err)
@@ -116,8 +129,8 @@ func (c *client) do(method, path string, form url.Values) *page {
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

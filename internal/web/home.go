@@ -13,6 +13,8 @@ type homePage struct {
 	Contract  *opsdesk.Contract      // portal: its support contract (nil if none)
 	Envs      []*opsdesk.Environment // portal: its environments
 	Customers []*opsdesk.Customer    // workspace: the customer directory
+	Queues    []queueTab             // workspace: the ticket queues and their counts
+	Active    int                    // portal: the organisation's requests in progress
 }
 
 // home shows the workspace of the vendor's team, or a customer's portal. Everything is read
@@ -24,7 +26,12 @@ func (s *Server) home(c *call) {
 			s.fail(c, err)
 			return
 		}
-		s.render(c, http.StatusOK, "home", c.T("home.title"), homePage{Staff: true, Customers: cs})
+		qs, err := s.queueTabs(c, "")
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.render(c, http.StatusOK, "home", c.T("home.title"), homePage{Staff: true, Customers: cs, Queues: qs})
 		return
 	}
 	p := homePage{}
@@ -38,6 +45,10 @@ func (s *Server) home(c *call) {
 		return
 	}
 	if p.Envs, err = s.db.ListEnvironments(c.ctx, p.Customer.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Active, err = s.db.CountTickets(c.ctx, opsdesk.TicketFilter{Statuses: activeStatuses}); err != nil {
 		s.fail(c, err)
 		return
 	}

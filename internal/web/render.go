@@ -34,8 +34,7 @@ var languages = []opsdesk.Lang{opsdesk.LangFR, opsdesk.LangEN}
 // parseTemplates parses the layout and partials once, then each page on a clone of them, and
 // binds each page to each language (the `t` function differs, the parse trees are shared).
 func (s *Server) parseTemplates() (map[opsdesk.Lang]map[string]*template.Template, error) {
-	base, err := template.New("layout").Funcs(s.funcs(opsdesk.LangEN)).
-		ParseFS(files, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout").Funcs(s.funcs(opsdesk.LangEN)).ParseFS(files, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -88,7 +87,9 @@ func (s *Server) funcs(lang opsdesk.Lang) template.FuncMap {
 			return f.field(lang, name, label, "select", flags...).choose(f, opts)
 		},
 		"dict":      dict,
-		"css":       func() string { return s.css.url },
+		"css":       func() (string, error) { return s.assetURL("app.css") },
+		"js":        func(name string) (string, error) { return s.assetURL(name + ".js") },
+		"size":      func(n int64) string { return formatSize(lang, n) },
 		"when":      when,
 		"join":      strings.Join,
 		"hasPrefix": strings.HasPrefix,

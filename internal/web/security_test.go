@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
 	"github.com/opsdesk/opsdesk/internal/store"
 	"github.com/opsdesk/opsdesk/internal/store/storetest"
@@ -100,10 +101,18 @@ func TestSecurityHeaders(t *testing.T) {
 		if home.header.Get("Cache-Control") != "no-store" {
 			t.Errorf("pages are cacheable: %q", home.header.Get("Cache-Control"))
 		}
-		// No inline script or style anywhere on the page (the CSP would block them).
+		// No inline script or style anywhere on the page (the CSP would block them): scripts are
+		// opsdesk's own modules, under hashed URLs, with no content of their own.
 		for _, n := range findAll(home.doc, func(n *htmlNode) bool { return true }) {
-			if n.Data == "script" || n.Data == "style" || hasAttr(n, "style") {
+			module := n.Data == "script" && attr(n, "type") == "module" && strings.HasPrefix(attr(n, "src"), "/static/") && n.FirstChild == nil
+			if (n.Data == "script" && !module) || n.Data == "style" || hasAttr(n, "style") {
 				t.Errorf("inline %s on the home page", n.Data)
+			}
+			if module {
+				js := c.get(attr(n, "src")).want(t, http.StatusOK)
+				if !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") || !strings.Contains(js.header.Get("Cache-Control"), "immutable") {
+					t.Errorf("script %s: %v", attr(n, "src"), js.header)
+				}
 			}
 		}
 
@@ -121,7 +130,11 @@ func TestSecurityHeaders(t *testing.T) {
 		c.get("/static/app.0000.css").want(t, http.StatusNotFound)
 
 		// HSTS is sent when the request came over TLS.
-		s, err := web.New(web.Options{DB: db})
+		blobs, err := blob.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := web.New(web.Options{DB: db, Blobs: blobs})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +173,11 @@ func TestSecureCookies(t *testing.T) {
 // register on the same mux, and that unknown paths get the mux's own 404.
 func TestRoutesLeaveOthersAlone(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		s, err := web.New(web.Options{DB: db})
+		blobs, err := blob.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := web.New(web.Options{DB: db, Blobs: blobs})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"html/template"
 	"log/slog"
 
+	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/store"
@@ -22,7 +23,8 @@ import (
 // Options are the dependencies of the web UI, given by the program's wiring.
 type Options struct {
 	DB      *store.DB
-	Config  config.Config // SessionTTL, Lang (default language), BaseURL, SecureCookies(), TrustProxy
+	Blobs   *blob.Store   // the content of attachments
+	Config  config.Config // SessionTTL, Lang (default language), BaseURL, SecureCookies(), TrustProxy, MaxUpload
 	Logger  *slog.Logger
 	Version string
 }
@@ -31,11 +33,14 @@ type Options struct {
 // failures live in the database, so any number of instances may serve the same users.
 type Server struct {
 	db      *store.DB
+	blobs   *blob.Store
 	cfg     config.Config
 	log     *slog.Logger
 	version string
 	pages   map[opsdesk.Lang]map[string]*template.Template
-	css     asset
+	assets  map[string]asset  // by hashed name: the stylesheet and the script modules
+	urls    map[string]string // file name (app.css, live.js) → hashed URL
+	streams streams           // the live-update streams, ended when their HTTP server shuts down
 }
 
 // New builds the UI, parsing every embedded template once; a broken template is an error.
@@ -43,7 +48,10 @@ func New(opt Options) (*Server, error) {
 	if opt.DB == nil {
 		return nil, errors.New("web: no database")
 	}
-	s := &Server{db: opt.DB, cfg: opt.Config, log: opt.Logger, version: opt.Version}
+	if opt.Blobs == nil {
+		return nil, errors.New("web: no attachment store")
+	}
+	s := &Server{db: opt.DB, blobs: opt.Blobs, cfg: opt.Config, log: opt.Logger, version: opt.Version}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -53,8 +61,11 @@ func New(opt Options) (*Server, error) {
 	if s.cfg.SessionTTL <= 0 {
 		s.cfg.SessionTTL = defaultSessionTTL
 	}
+	if s.cfg.MaxUpload <= 0 {
+		s.cfg.MaxUpload = defaultMaxUpload
+	}
 	var err error
-	if s.css, err = loadAsset("static/app.css", "text/css; charset=utf-8"); err != nil {
+	if err = s.loadAssets(); err != nil {
 		return nil, err
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {

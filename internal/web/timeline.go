@@ -1,0 +1,91 @@
+package web
+
+import (
+	"time"
+
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
+)
+
+// entry is one line of a ticket's timeline: a message (public reply or internal note, with its
+// attachments) or an event of its history, with its values ready to show.
+type entry struct {
+	ID       int64 // the event's id: entries are in the order things happened
+	At       time.Time
+	Who      string
+	Message  *opsdesk.Message // nil for an event
+	Kind     string           // the event's kind (created, change, escalation, …)
+	Field    string           // the changed field, named in the page's language
+	Old, New string
+	Reason   string
+}
+
+// timeline merges a ticket's conversation and history in the order they happened. The store
+// scopes both: a customer reads neither internal notes nor their attachments. The portal shows
+// the conversation and the status changes only; the workspace shows everything.
+func (s *Server) timeline(c *call, key string, k *catalog, portal bool) ([]entry, error) {
+	msgs, err := s.db.Messages(c.ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.db.History(c.ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*opsdesk.Message, len(msgs))
+	for _, m := range msgs {
+		byID[m.ID] = m
+	}
+	var out []entry
+	for _, e := range events {
+		en := entry{ID: e.ID, At: e.At, Who: e.ActorLabel, Kind: e.Kind, Reason: e.Reason}
+		switch e.Kind {
+		case opsdesk.EventMessage, opsdesk.EventNote:
+			m := byID[e.MessageID]
+			if m == nil {
+				continue
+			}
+			delete(byID, e.MessageID)
+			en.Message, en.Who = m, m.AuthorLabel
+		case opsdesk.EventCreated:
+			en.New = c.T("channel." + e.New)
+			if portal {
+				en.Reason = ""
+			}
+		default:
+			if portal && e.Field != "status" {
+				continue
+			}
+			en.Field = c.T("ticket.field." + e.Field)
+			en.Old, en.New = eventValue(c, k, e.Field, e.Old), eventValue(c, k, e.Field, e.New)
+			if portal {
+				en.Reason, en.Who = "", ""
+			}
+		}
+		out = append(out, en)
+	}
+	// A message without its history line (none today) still shows, at its time.
+	for _, m := range msgs {
+		if byID[m.ID] != nil {
+			out = append(out, entry{At: m.CreatedAt, Who: m.AuthorLabel, Message: m})
+		}
+	}
+	return out, nil
+}
+
+// eventValue shows a field's value of a history line in the page's language.
+func eventValue(c *call, k *catalog, field, v string) string {
+	if v == "" {
+		return "—"
+	}
+	switch field {
+	case "status":
+		return c.T("status." + v)
+	case "type":
+		return c.T("type." + v)
+	case "severity":
+		return k.Severity(v)
+	case "category":
+		return k.Category(v)
+	}
+	return v
+}
