@@ -68,9 +68,11 @@ func commands() map[string]command {
 		"migrate":  {"apply pending database migrations and exit", migrateCmd},
 		"user":     {"manage users: create, list, password", userCmd},
 		"customer": {"manage customers: create, list", customerCmd},
+		"mailbox":  {"manage the IMAP mailboxes requests are read from: add, list, remove", mailboxCmd},
 		"token":    {"manage API tokens: create", tokenCmd},
 		"backup":   {"copy a live SQLite database to a file", backupCmd},
 		"sla":      {"business-time calculator: deadline, elapsed", slaCmd},
+		"mail":     {"inspect inbound mail: parse FILE.eml [--route]", mailCmd},
 		"version":  {"print the version", versionCmd},
 	}
 }

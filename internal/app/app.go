@@ -20,7 +20,9 @@ import (
 	"github.com/opsdesk/opsdesk/internal/config"
 	"github.com/opsdesk/opsdesk/internal/events"
 	"github.com/opsdesk/opsdesk/internal/jobs"
+	"github.com/opsdesk/opsdesk/internal/mail"
 	"github.com/opsdesk/opsdesk/internal/metrics"
+	"github.com/opsdesk/opsdesk/internal/notify"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/store"
 	"github.com/opsdesk/opsdesk/internal/web"
@@ -35,7 +37,9 @@ type App struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Metrics
 	Jobs    *jobs.Runner
+	Mail    *notify.Notifier // outgoing notifications: the mail.send jobs, templates, outbox retries
 	Version string
+	Inbound *mail.Listener // the inbound SMTP/LMTP listener; nil unless OPSDESK_SMTP_LISTEN or OPSDESK_LMTP_LISTEN is set
 
 	handler http.Handler
 }
@@ -69,12 +73,22 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	a.Metrics = metrics.New(db.SQL())
 	a.Jobs = jobs.New(db, jobs.Options{Workers: cfg.Workers, Logger: logger, OnRun: a.Metrics.JobRun})
 	a.Jobs.Every("maintenance.prune", time.Hour, a.prune)
+	mailOpt := notify.FromConfig(cfg)
+	mailOpt.Logger = logger
+	mailer, err := notify.Register(a.Jobs, db, mailOpt)
+	if err != nil {
+		return nil, fmt.Errorf("notify: %w", err)
+	}
+	a.Mail = mailer
 
 	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "attachments"))
 	if err != nil {
 		return nil, err
 	}
 	a.Blobs = blobs
+	if a.Inbound, err = mail.ListenerFromConfig(cfg, db, blobs, logger); err != nil {
+		return nil, err
+	}
 	ui, err := web.New(web.Options{DB: db, Blobs: blobs, Config: cfg, Logger: logger, Version: version})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -89,6 +103,7 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	// Every ticket change is announced once to each consumer, in a job of its own.
 	events.Register(a.Jobs, map[string]events.Consumer{
 		"webhooks": webhook.Register(a.Jobs, db, webhook.Options{BaseURL: cfg.BaseURL, Logger: logger}),
+		"mail":     a.Mail.Consume,
 	})
 
 	var h http.Handler = mux
@@ -152,6 +167,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer wg.Done()
 		a.DB.Listen(jobsCtx, a.Logger)
 	}()
+	if a.Inbound != nil {
+		if err := a.Inbound.Start(); err != nil {
+			stopJobs()
+			wg.Wait()
+			return err
+		}
+	}
+	// IMAP mailboxes: a poller each, following the mailboxes table; stopped before the jobs.
+	imapCtx, stopIMAP := context.WithCancel(context.WithoutCancel(ctx))
+	imapStopped := (&mail.IMAPPollers{DB: a.DB, Deliverer: mail.NewIntakeFromConfig(a.Config, a.DB, a.Blobs), Logger: a.Logger}).Start(imapCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -167,6 +192,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			srv.Close()
 		}
 	}
+	if a.Inbound != nil {
+		a.Logger.Info("shutting down: mail listener")
+		sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+		a.Inbound.Shutdown(sctx)
+		cancel()
+	}
+	a.Logger.Info("shutting down: IMAP pollers")
+	stopIMAP()
+	imapStopped()
 	a.Logger.Info("shutting down: background jobs")
 	stopJobs()
 	wg.Wait()

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -37,6 +38,18 @@ type Config struct {
 	ShutdownGrace time.Duration // how long in-flight requests get at shutdown
 	TicketPrefix  string        // starts every ticket number: OPS-1042
 	MaxUpload     int64         // largest attachment accepted, in bytes
+	SMTPRelay     string        // SMTP relay for outgoing mail (host:port); "" keeps mails in the outbox, not sent
+	SMTPUser      string        // SMTP relay credentials, optional
+	SMTPPassword  string        //
+	SMTPTLS       string        // none, starttls or tls
+	MailFrom      string        // the support address mails come from, with a display name
+
+	SMTPListen       string        // inbound SMTP listener (host:port); "" for none
+	LMTPListen       string        // inbound LMTP listener (host:port); "" for none
+	SupportAddresses []string      // recipients the listeners accept: addresses, or "@domain"
+	MailReopenDays   int           // a reply this many days after closing reopens; later, a follow-up
+	MailRateLimit    int           // inbound messages one sender may send per MailRateWindow; 0: no limit
+	MailRateWindow   time.Duration //
 }
 
 // setting describes one configuration value.
@@ -168,7 +181,119 @@ func settings() []setting {
 			c.MaxUpload = n
 			return nil
 		}},
+		{"smtp-relay", "OPSDESK_SMTP_RELAY", "", "SMTP relay for outgoing mail, host:port (empty: mails are kept in the outbox, not sent)", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return fmt.Errorf("%q is not host:port, such as smtp.vendor.example:587", v)
+			}
+			c.SMTPRelay = v
+			return nil
+		}},
+		{"smtp-user", "OPSDESK_SMTP_USER", "", "user name at the SMTP relay (empty: no authentication)", func(c *Config, v string) error {
+			c.SMTPUser = v
+			return nil
+		}},
+		{"smtp-password", "OPSDESK_SMTP_PASSWORD", "", "password at the SMTP relay", func(c *Config, v string) error {
+			c.SMTPPassword = v
+			return nil
+		}},
+		{"smtp-tls", "OPSDESK_SMTP_TLS", "none", "TLS to the SMTP relay: none, starttls or tls (credentials need TLS unless the relay is on loopback)", func(c *Config, v string) error {
+			v = strings.ToLower(v)
+			if v != "none" && v != "starttls" && v != "tls" {
+				return fmt.Errorf("%q is not none, starttls or tls", v)
+			}
+			if host, _, _ := net.SplitHostPort(c.SMTPRelay); v == "none" && c.SMTPUser != "" && !isLoopback(host) {
+				return errors.New("none would send the SMTP password in clear: use starttls or tls")
+			}
+			c.SMTPTLS = v
+			return nil
+		}},
+		{"mail-from", "OPSDESK_MAIL_FROM", "", "the support address mails come from, with a display name: \"Support <support@vendor.example>\" (required with a relay)", func(c *Config, v string) error {
+			if v == "" {
+				if c.SMTPRelay != "" {
+					return errors.New("is required when OPSDESK_SMTP_RELAY is set: the support address, such as \"Support <support@vendor.example>\"")
+				}
+				return nil
+			}
+			a, err := mail.ParseAddress(v)
+			if err != nil || !strings.Contains(a.Address, "@") {
+				return fmt.Errorf("%q is not an address, such as \"Support <support@vendor.example>\"", v)
+			}
+			c.MailFrom = strings.TrimSpace(v)
+			return nil
+		}},
+		{"smtp-listen", "OPSDESK_SMTP_LISTEN", "", "inbound SMTP listener for an MTA to deliver support mail to, host:port (empty: off)", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return fmt.Errorf("%q is not host:port, such as 127.0.0.1:2525", v)
+			}
+			c.SMTPListen = v
+			return nil
+		}},
+		{"lmtp-listen", "OPSDESK_LMTP_LISTEN", "", "inbound LMTP listener (RFC 2033), host:port (empty: off)", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+				return fmt.Errorf("%q is not host:port, such as 127.0.0.1:2424", v)
+			}
+			c.LMTPListen = v
+			return nil
+		}},
+		{"support-addresses", "OPSDESK_SUPPORT_ADDRESSES", "", "support addresses the SMTP/LMTP listener accepts mail for, comma-separated; @domain accepts a whole domain", func(c *Config, v string) error {
+			c.SupportAddresses = nil
+			for _, a := range strings.Split(v, ",") {
+				a = strings.ToLower(strings.TrimSpace(a))
+				if a == "" {
+					continue
+				}
+				local, domain, ok := strings.Cut(a, "@")
+				if !ok || domain == "" || strings.ContainsAny(local+domain, "@ <>\t\"") {
+					return fmt.Errorf("%q is not an address or @domain", a)
+				}
+				c.SupportAddresses = append(c.SupportAddresses, a)
+			}
+			if len(c.SupportAddresses) == 0 && (c.SMTPListen != "" || c.LMTPListen != "") {
+				return errors.New("is required with OPSDESK_SMTP_LISTEN or OPSDESK_LMTP_LISTEN: the addresses to accept mail for")
+			}
+			return nil
+		}},
+		{"mail-reopen-days", "OPSDESK_MAIL_REOPEN_DAYS", "14", "a customer's mail this many days after a ticket was closed reopens it; later, it opens a follow-up ticket (0 to 365)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 365 {
+				return fmt.Errorf("%q is not a number of days from 0 to 365", v)
+			}
+			c.MailReopenDays = n
+			return nil
+		}},
+		{"mail-rate", "OPSDESK_MAIL_RATE", "20/10m", "inbound messages one sender may send in a period, e.g. 20/10m; more are kept and flagged, nothing opened (0: no limit)", func(c *Config, v string) error {
+			c.MailRateLimit, c.MailRateWindow = 0, 0
+			if v == "0" || strings.EqualFold(v, "off") {
+				return nil
+			}
+			count, period, ok := strings.Cut(v, "/")
+			n, err := strconv.Atoi(strings.TrimSpace(count))
+			d, derr := time.ParseDuration(strings.TrimSpace(period))
+			if !ok || err != nil || derr != nil || n < 1 || d < time.Second || d > 24*time.Hour {
+				return fmt.Errorf("%q is not COUNT/PERIOD such as 20/10m (a period from 1s to 24h), or 0", v)
+			}
+			c.MailRateLimit, c.MailRateWindow = n, d
+			return nil
+		}},
 	}
+}
+
+// isLoopback tells whether host names this machine (localhost or a loopback address).
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 var prefixRE = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,9}$`)
@@ -196,22 +321,31 @@ func parseSize(v string) (int64, error) {
 // Bind registers every setting as a flag of fs, with its default taken from the environment
 // when the variable is set. Call Resolve after fs.Parse.
 func Bind(fs *flag.FlagSet, getenv func(string) string) *Binding {
-	b := &Binding{fs: fs, getenv: getenv, raw: map[string]*string{}}
+	b := &Binding{fs: fs, getenv: getenv, raw: map[string]*string{}, hidden: map[string]string{}}
 	for _, s := range settings() {
 		v := s.def
 		if e := getenv(s.env); e != "" {
 			v = e
+		}
+		if secretSettings[s.flag] {
+			// The flag's default is printed by --help: keep a secret from the environment out of it.
+			b.hidden[s.flag] = v
+			v = ""
 		}
 		b.raw[s.flag] = fs.String(s.flag, v, fmt.Sprintf("%s [%s]", s.usage, s.env))
 	}
 	return b
 }
 
+// secretSettings may hold a password; their values never appear in --help.
+var secretSettings = map[string]bool{"database-url": true, "smtp-password": true}
+
 // Binding is the flags of a command, waiting to be resolved into a Config.
 type Binding struct {
 	fs     *flag.FlagSet
 	getenv func(string) string
 	raw    map[string]*string
+	hidden map[string]string // secret settings' values from the environment or default
 }
 
 // Resolve checks every setting and returns the Config, or an error naming the first bad setting
@@ -221,7 +355,11 @@ func (b *Binding) Resolve() (Config, error) {
 	given := map[string]bool{}
 	b.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for _, s := range settings() {
-		if err := s.set(&c, *b.raw[s.flag]); err != nil {
+		v := *b.raw[s.flag]
+		if h, ok := b.hidden[s.flag]; ok && !given[s.flag] {
+			v = h
+		}
+		if err := s.set(&c, v); err != nil {
 			src := s.env
 			if given[s.flag] {
 				src = "--" + s.flag

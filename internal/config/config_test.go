@@ -77,3 +77,21 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpHidesSecrets: a password in the environment never shows as a flag default.
+func TestHelpHidesSecrets(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	var out strings.Builder
+	fs.SetOutput(&out)
+	env := map[string]string{"OPSDESK_DATABASE_URL": "postgres://u:hunter2@db/opsdesk", "OPSDESK_SMTP_PASSWORD": "hunter3"}
+	b := Bind(fs, func(k string) string { return env[k] })
+	fs.PrintDefaults()
+	if strings.Contains(out.String(), "hunter") {
+		t.Fatalf("--help shows a secret:\n%s", out.String())
+	}
+	fs.Parse(nil)
+	c, err := b.Resolve()
+	if err != nil || c.DatabaseURL != env["OPSDESK_DATABASE_URL"] || c.SMTPPassword != "hunter3" {
+		t.Fatalf("secrets from the environment not used: %+v %v", c, err)
+	}
+}

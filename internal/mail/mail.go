@@ -29,7 +29,7 @@ const (
 	StatusFollowUp    = "follow_up"    // a reply to a ticket closed too long ago: a new, linked ticket
 	StatusTriage      = "triage"       // no known customer: kept in the triage queue
 	StatusBounce      = "bounce"       // a delivery failure report, attached to its ticket when found
-	StatusRobot       = "robot"        // an automatic message kept without a ticket
+	StatusRobot       = "robot"        // an automatic message kept without a ticket, or an internal note on the ticket it answers
 	StatusRateLimited = "rate_limited" // over the sender's rate: kept and flagged, nothing opened
 )
 
@@ -39,6 +39,13 @@ type Result struct {
 	TicketKey string // the ticket concerned, if any
 	Duplicate bool   // the message had already been delivered from this source: nothing changed
 	Reason    string // why it went where it went, for `opsdesk mail parse --route` and admins
+
+	InboundID   int64  // the message's record (store.InboundMail): raw .eml, defects, outcome
+	MessageID   int64  // the ticket message created, if any
+	Customer    string // the sender's customer code, if known
+	Contact     string // the contact the message is from, if any
+	NewContact  bool   // that contact was created for this message
+	NoAutoreply bool   // never answer this message automatically (robot, bounce, our own address, rate limit)
 }
 
 // Deliverer commits the meaning of inbound messages. Implementations are safe for concurrent use.

@@ -108,6 +108,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "synchronous("+sync+")")
 		q.Add("_pragma", "cache_size(-32000)")
+		q.Add("_pragma", "temp_store(MEMORY)") // group-commit savepoints journal in memory, not a temp file
 		q.Set("_txlock", "immediate")
 		d.db, err = sql.Open("sqlite", "file:"+dsn+"?"+q.Encode())
 		if err != nil {

@@ -1,0 +1,101 @@
+package notify
+
+import (
+	"context"
+	"time"
+
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/store"
+)
+
+// sample is the data a preview renders, in lang; full sets every field and condition (the
+// escalation branch included), !full leaves the optional ones empty, so Validate runs both.
+func sample(lang opsdesk.Lang, full bool) Data {
+	d := Data{Number: "OPS-1042", Level: "N2", Customer: "Acme Industries", Requester: "Alice Martin",
+		Recipient: "Alice Martin", Author: "Bruno Petit", URL: "https://support.vendor.example/requests/OPS-1042", Lang: string(lang),
+		Severity: opsdesk.DefaultSeverities[1].Label(lang)}
+	if lang == opsdesk.LangFR {
+		d.Subject = "L'export vers la comptabilité échoue depuis la mise à jour"
+		d.Body = "Bonjour,\n\nle correctif est déployé en préproduction : pouvez-vous vérifier l'export de ce matin ?\n\nCordialement"
+		d.Reason = "Merci de nous envoyer le fichier de journal du traitement de 6 h."
+	} else {
+		d.Subject = "Export to the accounting system fails since the update"
+		d.Body = "Hello,\n\nthe fix is deployed on preproduction: could you check this morning's export?\n\nBest regards"
+		d.Reason = "Please send us the log file of the 6 am run."
+	}
+	if full {
+		d.HandlingTime, d.Escalated = "4 h", true
+	} else {
+		d.Recipient, d.Author, d.Body, d.Reason = "", "", "", ""
+	}
+	return d
+}
+
+// Preview renders the template in force for a kind and language (the admins' override, else
+// the built-in one) with sample data, for the template editor. Errors: invalid (kind, lang, or a
+// stored template that no longer renders).
+func (n *Notifier) Preview(ctx context.Context, kind Kind, lang opsdesk.Lang) (subject, text, html string, err error) {
+	t, _, err := n.Template(ctx, kind, lang)
+	if err != nil {
+		return "", "", "", err
+	}
+	return PreviewTemplate(t)
+}
+
+// PreviewTemplate checks a draft template (see Validate) and renders it with sample data, so an
+// admin sees the result before saving. Errors: invalid, naming the part and the problem.
+func PreviewTemplate(t *store.MailTemplate) (subject, text, html string, err error) {
+	if err := Validate(t); err != nil {
+		return "", "", "", err
+	}
+	r, err := RenderTemplate(t, sample(t.Lang, true))
+	return r.Subject, r.Text, r.HTML, err
+}
+
+// SaveTemplate checks an admin's template (see Validate) and stores it as the override of its
+// kind and language. Errors: forbidden (not an admin), invalid (naming the part and the problem).
+func (n *Notifier) SaveTemplate(ctx context.Context, t *store.MailTemplate) error {
+	if !opsdesk.ActorFrom(ctx).IsAdmin() {
+		return opsdesk.Forbidden("only admins change mail templates")
+	}
+	if err := Validate(t); err != nil {
+		return err
+	}
+	return n.db.SaveMailTemplate(ctx, t)
+}
+
+// ResetTemplate removes the override of a kind and language: the built-in template applies
+// again. Errors: forbidden, not found (no override).
+func (n *Notifier) ResetTemplate(ctx context.Context, kind Kind, lang opsdesk.Lang) error {
+	return n.db.DeleteMailTemplate(ctx, string(kind), lang)
+}
+
+// TemplateInfo is one line of the template editor's list.
+type TemplateInfo struct {
+	Kind      Kind
+	Lang      opsdesk.Lang
+	Custom    bool   // an admin's override is in force
+	UpdatedBy string // who saved the override
+	UpdatedAt time.Time
+}
+
+// Templates lists every kind and language, saying which are overridden. Staff only.
+func (n *Notifier) Templates(ctx context.Context) ([]TemplateInfo, error) {
+	custom, err := n.db.ListMailTemplates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []TemplateInfo
+	for _, k := range Kinds {
+		for _, l := range []opsdesk.Lang{opsdesk.LangFR, opsdesk.LangEN} {
+			info := TemplateInfo{Kind: k, Lang: l}
+			for _, c := range custom {
+				if c.Kind == string(k) && c.Lang == l {
+					info.Custom, info.UpdatedBy, info.UpdatedAt = true, c.UpdatedBy, c.UpdatedAt
+				}
+			}
+			out = append(out, info)
+		}
+	}
+	return out, nil
+}

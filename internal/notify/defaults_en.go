@@ -1,0 +1,165 @@
+package notify
+
+import "github.com/opsdesk/opsdesk/internal/store"
+
+// page wraps the body of a built-in HTML template in a small, self-contained document (mail
+// clients ignore style sheets: the few styles are inline).
+func page(body string) string {
+	return `<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head><meta charset="utf-8"><title>{{.Number}}</title></head>
+<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5; color: #1f2328;">
+` + body + `<p style="margin-top: 24px; font-size: 12px; color: #59636e;">{{.Number}} · <a href="{{.URL}}">{{.URL}}</a></p>
+</body>
+</html>
+`
+}
+
+// facts is the table of a ticket's main facts in the HTML templates.
+func facts(rows string) string {
+	return `<table style="border-collapse: collapse; margin: 12px 0;">` + rows + `</table>
+`
+}
+
+func fact(label, value string) string {
+	return `<tr><th style="text-align: left; padding: 2px 16px 2px 0; font-weight: normal; color: #59636e;">` + label +
+		`</th><td style="padding: 2px 0;">` + value + `</td></tr>`
+}
+
+const quoted = `<div style="white-space: pre-wrap; border-left: 3px solid #d1d9e0; padding-left: 12px; margin: 12px 0;">{{.Body}}</div>
+`
+
+var defaultsEN = map[Kind]store.MailTemplate{
+	KindAck: {
+		Subject: `[{{.Number}}] {{.Subject}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+We have received your request and registered it as {{.Number}}.
+
+  Subject:  {{.Subject}}
+  Severity: {{.Severity}}
+{{- if .HandlingTime}}
+  Taken in charge within: {{.HandlingTime}}
+{{- end}}
+
+An engineer will get back to you. To add information, reply to this mail
+(keep {{.Number}} in the subject), or follow your request at:
+{{.URL}}
+
+The support team
+`,
+		HTML: page(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>We have received your request and registered it as <strong>{{.Number}}</strong>.</p>
+` + facts(fact("Subject", "{{.Subject}}")+fact("Severity", "{{.Severity}}")+
+			"{{if .HandlingTime}}"+fact("Taken in charge within", "{{.HandlingTime}}")+"{{end}}") +
+			`<p>An engineer will get back to you. To add information, reply to this mail (keep {{.Number}} in the subject),
+or follow <a href="{{.URL}}">your request</a>.</p>
+<p>The support team</p>
+`),
+	},
+	KindReply: {
+		Subject: `Re: [{{.Number}}] {{.Subject}}`,
+		Text: `{{.Body}}
+
+-- 
+{{if .Author}}{{.Author}}, support team{{else}}The support team{{end}}
+{{.Number}}: {{.URL}}
+`,
+		HTML: page(`<div style="white-space: pre-wrap;">{{.Body}}</div>
+<p>-- <br>{{if .Author}}{{.Author}}, support team{{else}}The support team{{end}}</p>
+`),
+	},
+	KindWaiting: {
+		Subject: `Re: [{{.Number}}] {{.Subject}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+To go on with your request {{.Number}}, we need information from you.
+{{- if .Reason}}
+
+{{.Reason}}
+{{- end}}
+
+Please reply to this mail, or answer on your request's page:
+{{.URL}}
+
+Your request waits for your answer and resumes as soon as you reply.
+
+The support team
+`,
+		HTML: page(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>To go on with your request <strong>{{.Number}}</strong>, we need information from you.</p>
+{{if .Reason}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
+{{end}}<p>Please reply to this mail, or answer on <a href="{{.URL}}">your request's page</a>.
+Your request waits for your answer and resumes as soon as you reply.</p>
+<p>The support team</p>
+`),
+	},
+	KindResolved: {
+		Subject: `Re: [{{.Number}}] {{.Subject}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+Your request {{.Number}} ("{{.Subject}}") is resolved.
+{{- if .Reason}}
+
+{{.Reason}}
+{{- end}}
+
+Please confirm that the problem is solved — or reopen the request if it is not —
+on its page:
+{{.URL}}
+
+Without an answer from you, the request will be closed.
+
+The support team
+`,
+		HTML: page(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>Your request <strong>{{.Number}}</strong> ({{.Subject}}) is resolved.</p>
+{{if .Reason}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
+{{end}}<p><a href="{{.URL}}">Please confirm that the problem is solved</a> — or reopen the request if it is not.
+Without an answer from you, the request will be closed.</p>
+<p>The support team</p>
+`),
+	},
+	KindAgentNew: {
+		Subject: `[{{.Number}}] {{if .Escalated}}Escalated to {{.Level}}{{else}}New in {{.Level}}{{end}} ({{.Severity}}): {{.Subject}}`,
+		Text: `{{if .Escalated}}{{.Number}} was escalated to {{.Level}}{{if .Author}} by {{.Author}}{{end}}.{{if .Reason}}
+Reason: {{.Reason}}{{end}}{{else}}A new ticket is in the {{.Level}} queue.{{end}}
+
+  Customer:  {{.Customer}}
+  Requester: {{.Requester}}
+  Severity:  {{.Severity}}
+  Subject:   {{.Subject}}
+{{- if .HandlingTime}}
+  To take in charge within: {{.HandlingTime}}
+{{- end}}
+{{- if .Body}}
+
+{{.Body}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Escalated}}<strong>{{.Number}}</strong> was escalated to {{.Level}}{{if .Author}} by {{.Author}}{{end}}.{{if .Reason}}<br>Reason: {{.Reason}}{{end}}{{else}}A new ticket is in the {{.Level}} queue.{{end}}</p>
+` + facts(fact("Customer", "{{.Customer}}")+fact("Requester", "{{.Requester}}")+fact("Severity", "{{.Severity}}")+
+			fact("Subject", "{{.Subject}}")+"{{if .HandlingTime}}"+fact("To take in charge within", "{{.HandlingTime}}")+"{{end}}") +
+			`{{if .Body}}` + quoted + `{{end}}`),
+	},
+	KindAgentAssigned: {
+		Subject: `[{{.Number}}] Assigned to you: {{.Subject}}`,
+		Text: `{{if .Author}}{{.Author}} assigned{{else}}You were assigned{{end}} {{.Number}}{{if .Author}} to you{{end}}.
+{{- if .Reason}}
+Reason: {{.Reason}}
+{{- end}}
+
+  Customer:  {{.Customer}}
+  Requester: {{.Requester}}
+  Severity:  {{.Severity}}
+  Subject:   {{.Subject}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Author}}{{.Author}} assigned <strong>{{.Number}}</strong> to you{{else}}You were assigned <strong>{{.Number}}</strong>{{end}}.{{if .Reason}}<br>Reason: {{.Reason}}{{end}}</p>
+` + facts(fact("Customer", "{{.Customer}}")+fact("Requester", "{{.Requester}}")+fact("Severity", "{{.Severity}}")+
+			fact("Subject", "{{.Subject}}"))),
+	},
+}

@@ -1,0 +1,139 @@
+package notify
+
+import "github.com/opsdesk/opsdesk/internal/store"
+
+var defaultsFR = map[Kind]store.MailTemplate{
+	KindAck: {
+		Subject: `[{{.Number}}] {{.Subject}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Nous avons bien reçu votre demande et l'avons enregistrée sous le numéro {{.Number}}.
+
+  Objet :    {{.Subject}}
+  Sévérité : {{.Severity}}
+{{- if .HandlingTime}}
+  Prise en charge sous : {{.HandlingTime}}
+{{- end}}
+
+Un ingénieur reviendra vers vous. Pour compléter votre demande, répondez à ce
+message (en gardant {{.Number}} dans l'objet), ou suivez-la sur :
+{{.URL}}
+
+L'équipe support
+`,
+		HTML: page(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Nous avons bien reçu votre demande et l'avons enregistrée sous le numéro <strong>{{.Number}}</strong>.</p>
+` + facts(fact("Objet", "{{.Subject}}")+fact("Sévérité", "{{.Severity}}")+
+			"{{if .HandlingTime}}"+fact("Prise en charge sous", "{{.HandlingTime}}")+"{{end}}") +
+			`<p>Un ingénieur reviendra vers vous. Pour compléter votre demande, répondez à ce message (en gardant {{.Number}} dans l'objet),
+ou suivez <a href="{{.URL}}">votre demande</a>.</p>
+<p>L'équipe support</p>
+`),
+	},
+	KindReply: {
+		Subject: `Re: [{{.Number}}] {{.Subject}}`,
+		Text: `{{.Body}}
+
+-- 
+{{if .Author}}{{.Author}}, équipe support{{else}}L'équipe support{{end}}
+{{.Number}} : {{.URL}}
+`,
+		HTML: page(`<div style="white-space: pre-wrap;">{{.Body}}</div>
+<p>-- <br>{{if .Author}}{{.Author}}, équipe support{{else}}L'équipe support{{end}}</p>
+`),
+	},
+	KindWaiting: {
+		Subject: `Re: [{{.Number}}] {{.Subject}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Pour poursuivre le traitement de votre demande {{.Number}}, nous avons besoin
+d'informations de votre part.
+{{- if .Reason}}
+
+{{.Reason}}
+{{- end}}
+
+Merci de répondre à ce message, ou sur la page de votre demande :
+{{.URL}}
+
+Votre demande est en attente de votre réponse et reprend dès que vous répondez.
+
+L'équipe support
+`,
+		HTML: page(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Pour poursuivre le traitement de votre demande <strong>{{.Number}}</strong>, nous avons besoin d'informations de votre part.</p>
+{{if .Reason}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
+{{end}}<p>Merci de répondre à ce message, ou sur <a href="{{.URL}}">la page de votre demande</a>.
+Votre demande est en attente de votre réponse et reprend dès que vous répondez.</p>
+<p>L'équipe support</p>
+`),
+	},
+	KindResolved: {
+		Subject: `Re: [{{.Number}}] {{.Subject}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Votre demande {{.Number}} (« {{.Subject}} ») est résolue.
+{{- if .Reason}}
+
+{{.Reason}}
+{{- end}}
+
+Merci de confirmer que le problème est réglé — ou de rouvrir la demande s'il ne
+l'est pas — sur sa page :
+{{.URL}}
+
+Sans réponse de votre part, la demande sera clôturée.
+
+L'équipe support
+`,
+		HTML: page(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Votre demande <strong>{{.Number}}</strong> (« {{.Subject}} ») est résolue.</p>
+{{if .Reason}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
+{{end}}<p><a href="{{.URL}}">Merci de confirmer que le problème est réglé</a> — ou de rouvrir la demande s'il ne l'est pas.
+Sans réponse de votre part, la demande sera clôturée.</p>
+<p>L'équipe support</p>
+`),
+	},
+	KindAgentNew: {
+		Subject: `[{{.Number}}] {{if .Escalated}}Escaladé en {{.Level}}{{else}}Nouveau en {{.Level}}{{end}} ({{.Severity}}) : {{.Subject}}`,
+		Text: `{{if .Escalated}}{{.Number}} a été escaladé en {{.Level}}{{if .Author}} par {{.Author}}{{end}}.{{if .Reason}}
+Motif : {{.Reason}}{{end}}{{else}}Un nouveau ticket est dans la file {{.Level}}.{{end}}
+
+  Client :     {{.Customer}}
+  Demandeur :  {{.Requester}}
+  Sévérité :   {{.Severity}}
+  Objet :      {{.Subject}}
+{{- if .HandlingTime}}
+  À prendre en charge sous : {{.HandlingTime}}
+{{- end}}
+{{- if .Body}}
+
+{{.Body}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Escalated}}<strong>{{.Number}}</strong> a été escaladé en {{.Level}}{{if .Author}} par {{.Author}}{{end}}.{{if .Reason}}<br>Motif : {{.Reason}}{{end}}{{else}}Un nouveau ticket est dans la file {{.Level}}.{{end}}</p>
+` + facts(fact("Client", "{{.Customer}}")+fact("Demandeur", "{{.Requester}}")+fact("Sévérité", "{{.Severity}}")+
+			fact("Objet", "{{.Subject}}")+"{{if .HandlingTime}}"+fact("À prendre en charge sous", "{{.HandlingTime}}")+"{{end}}") +
+			`{{if .Body}}` + quoted + `{{end}}`),
+	},
+	KindAgentAssigned: {
+		Subject: `[{{.Number}}] Assigné à vous : {{.Subject}}`,
+		Text: `{{if .Author}}{{.Author}} vous a assigné {{.Number}}{{else}}{{.Number}} vous a été assigné{{end}}.
+{{- if .Reason}}
+Motif : {{.Reason}}
+{{- end}}
+
+  Client :     {{.Customer}}
+  Demandeur :  {{.Requester}}
+  Sévérité :   {{.Severity}}
+  Objet :      {{.Subject}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Author}}{{.Author}} vous a assigné <strong>{{.Number}}</strong>{{else}}<strong>{{.Number}}</strong> vous a été assigné{{end}}.{{if .Reason}}<br>Motif : {{.Reason}}{{end}}</p>
+` + facts(fact("Client", "{{.Customer}}")+fact("Demandeur", "{{.Requester}}")+fact("Sévérité", "{{.Severity}}")+
+			fact("Objet", "{{.Subject}}"))),
+	},
+}

@@ -1,0 +1,292 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/sla"
+)
+
+// SLAOptions tune how clocks are evaluated; the zero value takes the defaults.
+type SLAOptions struct {
+	// Warn is the share of a target at which a clock is at risk and its warning is due, in
+	// (0, 1]; 0 means 0.75 (the setting OPSDESK_SLA_WARN).
+	Warn float64
+	// Pause lists the statuses during which the clocks stand still; nil means waiting_customer.
+	Pause []opsdesk.Status
+
+	pause []string // Pause, as sla.Timeline wants it
+}
+
+// DefaultSLAWarn is the share of a target at which a clock is at risk, unless configured.
+const DefaultSLAWarn = 0.75
+
+// Validate checks the options, naming the offending one ("warn", "pause").
+func (o SLAOptions) Validate() error {
+	if o.Warn < 0 || o.Warn > 1 {
+		return opsdesk.Invalid("warn", "must be a share between 0 and 1, such as 0.75")
+	}
+	for _, s := range o.Pause {
+		if !s.Active() {
+			return opsdesk.Invalid("pause", "%q is not a status in which a ticket is being worked (new, open, waiting_customer)", s)
+		}
+	}
+	return nil
+}
+
+func (o SLAOptions) withDefaults() (SLAOptions, error) {
+	if err := o.Validate(); err != nil {
+		return o, err
+	}
+	if o.Warn == 0 {
+		o.Warn = DefaultSLAWarn
+	}
+	if o.Pause == nil {
+		o.Pause = []opsdesk.Status{opsdesk.StatusWaitingCustomer}
+	}
+	o.pause = make([]string, len(o.Pause))
+	for i, s := range o.Pause {
+		o.pause[i] = string(s)
+	}
+	return o, nil
+}
+
+// slaTicket is what a ticket's clocks are computed from, with the digest and next deadline
+// last stored for them.
+type slaTicket struct {
+	id, customerID, assigneeID int64
+	envID                      int64
+	key, severity, envKind     string
+	groupCode                  string
+	status                     opsdesk.Status
+	level                      opsdesk.Level
+	received, takenAt          time.Time
+	workaroundAt, next         time.Time     // next: the stored next_deadline
+	digest                     sql.NullInt64 // the stored sla_digest
+	changes                    []sla.StatusChange
+}
+
+func (t *slaTicket) timeline(opt SLAOptions) sla.Timeline {
+	return sla.Timeline{Received: t.received, Changes: t.changes, TakenAt: t.takenAt, WorkaroundAt: t.workaroundAt, Pause: opt.pause}
+}
+
+// The columns of a ticket its clocks are computed from, and those the alerts need besides.
+const (
+	slaTicketColumns = `t.id, t.customer_id, t.severity, t.environment_id, t.created_at, t.taken_at, t.workaround_at,
+	t.next_deadline, t.sla_digest`
+	slaTicketDetails = `, t.key, t.status, t.level, t.group_code, t.assignee_id`
+)
+
+// loadSLATickets reads the tickets whose ids the query sel selects, in id order, with their
+// status history: two queries whatever their number. details adds what alerts need (number,
+// status, level, group, assignee). With lock, PostgreSQL locks the ticket rows until the
+// transaction ends, so that clocks are never written from a stale read (SQLite's writer lock
+// already serialises).
+func (tx *Tx) loadSLATickets(ctx context.Context, sel string, args []any, lock, details bool) ([]*slaTicket, error) {
+	envs, err := tx.envKinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + slaTicketColumns
+	if details {
+		q += slaTicketDetails
+	}
+	q += ` FROM tickets t WHERE t.id IN (` + sel + `) ORDER BY t.id`
+	if lock && tx.db.dialect == Postgres {
+		q += ` FOR UPDATE OF t`
+	}
+	strs := interner{}
+	var slab []slaTicket // tickets are allocated by the hundred
+	list, err := collect(func(sc scanner) (*slaTicket, error) {
+		if len(slab) == cap(slab) {
+			slab = make([]slaTicket, 0, 256)
+		}
+		slab = slab[:len(slab)+1]
+		t := &slab[len(slab)-1]
+		var severity sql.RawBytes
+		var env, taken, workaround, next, assignee sql.NullInt64
+		var created int64
+		dest := []any{&t.id, &t.customerID, &severity, &env, &created, &taken, &workaround, &next, &t.digest}
+		if details {
+			dest = append(dest, &t.key, &t.status, &t.level, &t.groupCode, &assignee)
+		}
+		err := sc.Scan(dest...)
+		t.severity, t.assigneeID = strs.of(severity), assignee.Int64
+		if env.Valid {
+			t.envID = env.Int64
+			t.envKind = envs[env.Int64]
+		}
+		t.received = time.UnixMilli(created).UTC()
+		t.takenAt, t.workaroundAt, t.next = fromMS(taken), fromMS(workaround), fromMS(next)
+		return t, err
+	})(tx.query(ctx, q, args...))
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	if err := tx.fillNewEnvKinds(ctx, list); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*slaTicket, len(list))
+	for _, t := range list {
+		byID[t.id] = t
+	}
+	rows, err := tx.query(ctx, `SELECT ticket_id, at, new_value FROM ticket_events
+		WHERE field = 'status' AND ticket_id IN (`+sel+`) ORDER BY ticket_id, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, at int64
+		var status sql.RawBytes
+		if err := rows.Scan(&id, &at, &status); err != nil {
+			return nil, err
+		}
+		if t := byID[id]; t != nil {
+			t.changes = append(t.changes, sla.StatusChange{At: time.UnixMilli(at).UTC(), Status: strs.of(status)})
+		}
+	}
+	return list, rows.Err()
+}
+
+// interner shares the strings of repeated values (statuses, severities) read in bulk.
+type interner map[string]string
+
+func (in interner) of(b []byte) string {
+	if s, ok := in[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	in[s] = s
+	return s
+}
+
+// fillNewEnvKinds reads the environments again when a ticket names one created since they were
+// read (a recompute shares them across its transactions).
+func (tx *Tx) fillNewEnvKinds(ctx context.Context, list []*slaTicket) error {
+	for _, t := range list {
+		if t.envID != 0 && t.envKind == "" {
+			delete(tx.memo, "sla-env-kinds")
+			envs, err := tx.envKinds(ctx)
+			if err != nil {
+				return err
+			}
+			for _, t := range list {
+				t.envKind = envs[t.envID]
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// envKinds maps every environment to its kind, once per transaction.
+func (tx *Tx) envKinds(ctx context.Context) (map[int64]string, error) {
+	return remember(tx, "sla-env-kinds", func() (map[int64]string, error) {
+		rows, err := tx.query(ctx, `SELECT id, kind FROM environments`)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := map[int64]string{}
+		for rows.Next() {
+			var id int64
+			var kind string
+			if err := rows.Scan(&id, &kind); err != nil {
+				return nil, err
+			}
+			out[id] = kind
+		}
+		return out, rows.Err()
+	})
+}
+
+// loadClockRows reads the stored clocks of some tickets, by ticket and position in
+// sla.ClockKinds.
+func (tx *Tx) loadClockRows(ctx context.Context, ids []int64) (map[int64]*[3]*clockRow, error) {
+	out := make(map[int64]*[3]*clockRow, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), upsertChunk)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		rows, err := collect(scanClockRow)(tx.query(ctx, `SELECT `+clockColumns+` FROM sla_clocks WHERE ticket_id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if i := slices.Index(sla.ClockKinds, r.clock); i >= 0 {
+				if out[r.ticketID] == nil {
+					out[r.ticketID] = new([3]*clockRow)
+				}
+				out[r.ticketID][i] = r
+			}
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// clockRow is a clock as stored in sla_clocks.
+type clockRow struct {
+	ticketID                    int64
+	clock                       sla.ClockKind
+	generation                  int64
+	severity, envKind           string // what the target was chosen for
+	target, elapsed, paused     time.Duration
+	deadline, warnAt, stoppedAt time.Time
+	state                       sla.State
+	running, stopped            bool
+	alerted                     string // "", AlertWarn or AlertBreach: the last alert of this generation
+	dueAt, computedAt           time.Time
+}
+
+const clockColumns = `ticket_id, clock, generation, severity, env_kind, target_s, elapsed_ms, paused_ms, deadline, warn_at,
+	stopped_at, state, running, stopped, alerted, due_at, computed_at`
+
+func scanClockRow(sc scanner) (*clockRow, error) {
+	var r clockRow
+	var target, elapsed, paused, computed int64
+	var deadline, warn, stopped, due sql.NullInt64
+	err := sc.Scan(&r.ticketID, &r.clock, &r.generation, &r.severity, &r.envKind, &target, &elapsed, &paused, &deadline, &warn,
+		&stopped, &r.state, &r.running, &r.stopped, &r.alerted, &due, &computed)
+	r.target = time.Duration(target) * time.Second
+	r.elapsed, r.paused = time.Duration(elapsed)*time.Millisecond, time.Duration(paused)*time.Millisecond
+	r.deadline, r.warnAt, r.stoppedAt, r.dueAt = fromMS(deadline), fromMS(warn), fromMS(stopped), fromMS(due)
+	r.computedAt = time.UnixMilli(computed).UTC()
+	return &r, err
+}
+
+func (r *clockRow) values() []any {
+	return []any{r.ticketID, r.clock, r.generation, r.severity, r.envKind, int64(r.target / time.Second), r.elapsed.Milliseconds(),
+		r.paused.Milliseconds(), ms(r.deadline), ms(r.warnAt), ms(r.stoppedAt), r.state, r.running, r.stopped, r.alerted,
+		ms(r.dueAt), r.computedAt.UnixMilli()}
+}
+
+// sameAs tells whether two rows differ only in what passing time changes by itself (elapsed,
+// paused, computed_at): such a row need not be written again.
+func (r *clockRow) sameAs(o *clockRow) bool {
+	return r.generation == o.generation && r.severity == o.severity && r.envKind == o.envKind && r.target == o.target &&
+		r.deadline.Equal(o.deadline) && r.warnAt.Equal(o.warnAt) && r.stoppedAt.Equal(o.stoppedAt) && r.state == o.state &&
+		r.running == o.running && r.stopped == o.stopped && r.alerted == o.alerted && r.dueAt.Equal(o.dueAt)
+}
+
+// due is the next instant the scheduler must look at the clock: the warning share or the
+// target reached while it runs, or a breach not yet recorded (one that happened while nobody
+// was looking, even if the clock has stopped since). Zero when nothing is pending.
+func (r *clockRow) due() time.Time {
+	switch {
+	case r.target <= 0:
+		return time.Time{}
+	case r.running && r.alerted == "" && !r.warnAt.IsZero():
+		return r.warnAt
+	case r.alerted != AlertBreach && !r.deadline.IsZero():
+		return r.deadline
+	}
+	return time.Time{}
+}
