@@ -89,7 +89,7 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	if a.Inbound, err = mail.ListenerFromConfig(cfg, db, blobs, logger); err != nil {
 		return nil, err
 	}
-	ui, err := web.New(web.Options{DB: db, Blobs: blobs, Config: cfg, Logger: logger, Version: version})
+	ui, err := web.New(web.Options{DB: db, Blobs: blobs, Config: cfg, Logger: logger, Version: version, Mail: a.Mail})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}

@@ -49,34 +49,44 @@ func (f *failing) duplicates() int {
 	return f.dups
 }
 
-// TestIMAPDeliveryFailure: a failed delivery leaves its message in the folder, stops the round
-// (the next message does not overtake it), is reported on the mailbox row, and the message is
-// delivered at a later round once delivery works again.
+// TestIMAPDeliveryFailure: a failed delivery leaves its message in the folder, and the reply to
+// it too (a reply never overtakes the message it answers), while an unrelated message goes
+// through; the failure is reported on the mailbox row, and both are delivered at a later round
+// once delivery works again, the reply threaded to its request's ticket.
 func TestIMAPDeliveryFailure(t *testing.T) {
 	e := newIMAPEnv(t, mailtest.DovecotOptions{})
-	e.dc.Append(t, "INBOX", imapRequests(0, 3)...)
+	e.dc.Append(t, "INBOX", imapRequest(0), imapRequest(1), imapReply(2, 1), imapRequest(3))
 	var mu sync.Mutex
 	down := true
 	f := &failing{in: e.intake, before: func(raw []byte) bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return down && strings.Contains(string(raw), "<req-1@")
+		return down && strings.Contains(string(raw), "Message-ID: <req-1@")
 	}}
 	e.start(t, &mail.IMAPPoller{Mailbox: e.mailbox(t, nil), Deliverer: f})
 	waitFor(t, 10*time.Second, "the failure is reported on the mailbox", func() bool {
 		return strings.Contains(e.row(t, "support").LastError, "database unavailable")
 	})
-	if n, in := e.tickets(t), inbox(t, e); n != 1 || in != 2 {
-		t.Fatalf("while delivery fails: %d tickets, %d messages in INBOX; want 1 and 2 (the failed one and the one after it)", n, in)
+	waitFor(t, 5*time.Second, "the unrelated messages are delivered", func() bool { return e.tickets(t) == 2 })
+	time.Sleep(300 * time.Millisecond) // a few retries
+	if n, in := e.tickets(t), inbox(t, e); n != 2 || in != 2 {
+		t.Fatalf("while delivery fails: %d tickets, %d messages in INBOX; want 2 and 2 (the failed one and the reply to it)", n, in)
+	}
+	if n := e.count(t, `SELECT COUNT(*) FROM mail_inbound WHERE message_id = 'reply-2@acme.example'`); n != 0 {
+		t.Fatal("the reply was delivered before the request it answers")
 	}
 	mu.Lock()
 	down = false
 	mu.Unlock()
-	waitFor(t, 10*time.Second, "the messages are delivered once delivery works", func() bool { return e.tickets(t) == 3 && inbox(t, e) == 0 })
+	waitFor(t, 10*time.Second, "the messages are delivered once delivery works", func() bool { return inbox(t, e) == 0 })
 	waitFor(t, 5*time.Second, "the error is cleared", func() bool { return e.row(t, "support").LastError == "" })
-	order := e.count(t, `SELECT COUNT(*) FROM tickets t1 JOIN tickets t2 ON t2.subject = 'Request 2' WHERE t1.subject = 'Request 1' AND t1.id < t2.id`)
-	if order != 1 {
-		t.Errorf("request 2 was delivered before request 1")
+	if n := e.tickets(t); n != 3 {
+		t.Errorf("tickets: %d, want 3 (the reply joins its request's)", n)
+	}
+	threaded := e.count(t, `SELECT COUNT(*) FROM mail_inbound r JOIN mail_inbound q ON q.ticket_id = r.ticket_id
+		WHERE r.message_id = 'reply-2@acme.example' AND r.status = 'reply' AND q.message_id = 'req-1@acme.example'`)
+	if threaded != 1 {
+		t.Errorf("the reply is not on its request's ticket")
 	}
 }
 

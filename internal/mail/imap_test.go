@@ -116,6 +116,15 @@ func imapRequest(i int) []byte {
 	return []byte(strings.ReplaceAll(s, "\n", "\r\n"))
 }
 
+// imapReply is the requester's answer, number i, in the conversation of request to.
+func imapReply(i, to int) []byte {
+	s := fmt.Sprintf("From: User %d <user%d@acme.example>\nTo: support@vendor.example\nSubject: Re: Request %d\n"+
+		"Message-ID: <reply-%d@acme.example>\nIn-Reply-To: <req-%d@acme.example>\nReferences: <req-%d@acme.example>\n"+
+		"Date: Mon, 02 Mar 2026 09:05:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nMore details.\n",
+		to%10, to%10, to, i, to, to)
+	return []byte(strings.ReplaceAll(s, "\n", "\r\n"))
+}
+
 func imapRequests(from, to int) [][]byte {
 	var out [][]byte
 	for i := from; i < to; i++ {

@@ -51,10 +51,7 @@ func (d *DB) ProcessSLADue(ctx context.Context, opt SLAOptions, limit int) ([]*S
 	if err != nil {
 		return nil, false, err
 	}
-	ids, err := collect(func(sc scanner) (int64, error) {
-		var id int64
-		return id, sc.Scan(&id)
-	})(d.query(ctx, `SELECT ticket_id FROM sla_clocks WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?`,
+	ids, err := collect(scanInt64)(d.query(ctx, `SELECT ticket_id FROM sla_clocks WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at LIMIT ?`,
 		d.Now().UnixMilli(), limit))
 	if err != nil {
 		return nil, false, wrapErr("store.ProcessSLADue", err)
@@ -192,12 +189,7 @@ func (tx *Tx) slaEscalate(ctx context.Context, t *slaTicket, terms *slaTerms, re
 
 // alertRecipients lists who is told of an alert (see SLAAlert.Recipients).
 func (tx *Tx) alertRecipients(ctx context.Context, t *slaTicket, kind string) ([]int64, error) {
-	ids := func(q string, args ...any) ([]int64, error) {
-		return collect(func(sc scanner) (int64, error) {
-			var id int64
-			return id, sc.Scan(&id)
-		})(tx.query(ctx, q, args...))
-	}
+	ids := func(q string, args ...any) ([]int64, error) { return collect(scanInt64)(tx.query(ctx, q, args...)) }
 	switch {
 	case kind == AlertBreach:
 		return ids(`SELECT id FROM users WHERE role = 'ops_manager' AND NOT disabled ORDER BY id`)
@@ -211,6 +203,12 @@ func (tx *Tx) alertRecipients(ctx context.Context, t *slaTicket, kind string) ([
 		}
 	}
 	return ids(`SELECT id FROM users WHERE role = 'agent' AND level = ? AND NOT disabled ORDER BY id`, t.level)
+}
+
+// scanInt64 reads a row of one integer, such as an id.
+func scanInt64(sc scanner) (int64, error) {
+	var v int64
+	return v, sc.Scan(&v)
 }
 
 func joinIDs(ids []int64) string {

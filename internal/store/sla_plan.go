@@ -14,9 +14,9 @@ type slaPlan struct {
 	t      *slaTicket
 	terms  *slaTerms
 	target sla.Target
-	clocks [3]sla.Clock
-	rows   [3]clockRow
-	digest int64 // of what the clocks are computed to be (see planClocks)
+	clocks []sla.Clock  // the live clocks, when planned in full
+	rows   *[3]clockRow // the clocks to store; kept when planned in full or when changed
+	digest int64        // of what the clocks are computed to be (see planClocks)
 	next   time.Time
 	// Set by settle, from the stored clocks:
 	dirty  [3]bool         // the row differs from the stored one
@@ -38,19 +38,22 @@ func (p *slaPlan) changed() bool {
 // live views (TicketClocks) show it.
 func planClocks(p *slaPlan, t *slaTicket, terms *slaTerms, now time.Time, opt SLAOptions, full bool) {
 	*p = slaPlan{t: t, terms: terms, target: terms.target(t.severity, t.envKind)}
+	if full {
+		p.clocks = make([]sla.Clock, len(sla.ClockKinds))
+	}
 	tl := t.timeline(opt)
 	startsNow := !t.received.Before(now) || (len(t.changes) > 0 && !t.changes[len(t.changes)-1].At.Before(now))
 	h := fnvHash(fnvOffset)
 	h.str(t.severity)
 	h.str(t.envKind)
+	var rows [3]clockRow
 	for i, k := range sla.ClockKinds {
 		target := p.target.For(k)
 		if target <= 0 && !full {
-			p.rows[i] = clockRow{ticketID: t.id, clock: k, generation: 1, severity: t.severity, envKind: t.envKind,
+			rows[i] = clockRow{ticketID: t.id, clock: k, generation: 1, severity: t.severity, envKind: t.envKind,
 				state: sla.StateNone, computedAt: now}
-			p.rows[i].running, p.rows[i].stopped, p.rows[i].stoppedAt = placeUntimed(tl, k, now, startsNow)
-			p.clocks[i] = sla.Clock{Kind: k, State: sla.StateNone, Running: p.rows[i].running, Stopped: p.rows[i].stopped}
-			h.hashRow(&p.rows[i])
+			rows[i].running, rows[i].stopped, rows[i].stoppedAt = placeUntimed(tl, k, now, startsNow)
+			h.hashRow(&rows[i])
 			continue
 		}
 		c := sla.Evaluate(terms.calendar, k, target, tl, now, opt.Warn)
@@ -61,7 +64,9 @@ func planClocks(p *slaPlan, t *slaTicket, terms *slaTerms, now time.Time, opt SL
 			later := sla.Evaluate(terms.calendar, k, p.target.For(k), tl, now.Add(time.Nanosecond), opt.Warn)
 			c.Running, c.Deadline, c.WarnAt = later.Running, later.Deadline, later.WarnAt
 		}
-		p.clocks[i] = c
+		if full {
+			p.clocks[i] = c
+		}
 		r := clockRow{ticketID: t.id, clock: k, generation: 1, severity: t.severity, envKind: t.envKind, target: c.Target,
 			deadline: msTime(c.Deadline), warnAt: msTime(c.WarnAt), state: c.State, running: c.Running, stopped: c.Stopped,
 			computedAt: now}
@@ -72,13 +77,17 @@ func planClocks(p *slaPlan, t *slaTicket, terms *slaTerms, now time.Time, opt SL
 			r.stoppedAt = msTime(tl.StoppedAt(k))
 		}
 		r.dueAt = r.due()
-		p.rows[i] = r
+		rows[i] = r
 		if c.Running && !r.deadline.IsZero() && (p.next.IsZero() || r.deadline.Before(p.next)) {
 			p.next = r.deadline
 		}
 		h.hashRow(&r)
 	}
 	p.digest = int64(h)
+	if full || p.changed() {
+		p.rows = new([3]clockRow)
+		*p.rows = rows
+	}
 }
 
 // placeUntimed tells whether a clock runs now and whether (and when) it stopped for good, as

@@ -227,7 +227,7 @@ func (d *DB) RefreshTicketClocks(ctx context.Context, ticketID int64, opt SLAOpt
 	if len(p.events) > 0 {
 		d.notify(TicketChange{Key: p.t.key, Kind: "updated"})
 	}
-	return p.clocks[:], nil
+	return p.clocks, nil
 }
 
 // RecomputeClocks recomputes and stores the clocks of every open ticket (new, open, waiting),

@@ -163,10 +163,7 @@ func (d *DB) SeedSLADefaults(ctx context.Context) error {
 				}
 			}
 		}
-		bare, err := collect(func(sc scanner) (int64, error) {
-			var id int64
-			return id, sc.Scan(&id)
-		})(tx.query(ctx, `SELECT customer_id FROM contracts c
+		bare, err := collect(scanInt64)(tx.query(ctx, `SELECT customer_id FROM contracts c
 			WHERE NOT EXISTS (SELECT 1 FROM sla_targets t WHERE t.customer_id = c.customer_id) ORDER BY customer_id`))
 		if err != nil {
 			return err

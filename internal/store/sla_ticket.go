@@ -18,7 +18,7 @@ func (d *DB) TicketClocks(ctx context.Context, key string, opt SLAOptions) ([]sl
 	if err != nil {
 		return nil, err
 	}
-	return p.clocks[:], nil
+	return p.clocks, nil
 }
 
 func (d *DB) ticketPlan(ctx context.Context, key string, opt SLAOptions) (*slaPlan, error) {

@@ -18,6 +18,7 @@ const (
 	staff                 // the vendor's team: the agent workspace
 	portal                // customer users: the customer portal
 	manager               // admins and ops managers: the admin screens
+	admin                 // admins only: the mail templates
 )
 
 // call is one request as a handler sees it: who makes it, in which language, and the CSRF token
@@ -40,7 +41,7 @@ func (c *call) actor() opsdesk.Actor { return opsdesk.ActorFrom(c.ctx) }
 
 // handle registers h for pattern behind the checks of its access level: a session for members,
 // a staff role for the workspace, the customer role for the portal, the admin or ops manager role
-// for managers, and on POST a valid CSRF token.
+// for managers, the admin role for admin, and on POST a valid CSRF token.
 func (s *Server) handle(mux *http.ServeMux, pattern string, a access, h func(*call)) {
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		c, ok := s.begin(w, r)
@@ -53,6 +54,10 @@ func (s *Server) handle(mux *http.ServeMux, pattern string, a access, h func(*ca
 		}
 		if a == manager && !c.actor().CanManage() {
 			s.fail(c, opsdesk.Forbidden("admins and ops managers only"))
+			return
+		}
+		if a == admin && !c.actor().IsAdmin() {
+			s.fail(c, opsdesk.Forbidden("admins only"))
 			return
 		}
 		if a == staff && !c.actor().IsStaff() {

@@ -21,6 +21,7 @@ type view struct {
 	Path       string
 	User       *opsdesk.User
 	Manager    bool   // admin or ops manager: the admin section shows in the navigation
+	Admin      bool   // admin: the admins-only entries show too
 	CSRF       string // token of the page's forms
 	LogoutCSRF string // token of the logout button (the session's)
 	Flash      string // confirmation of the action that led here
@@ -135,6 +136,7 @@ func (s *Server) render(c *call, status int, name, title string, page any) {
 	}
 	if c.user != nil {
 		v.Manager = c.actor().CanManage()
+		v.Admin = c.actor().IsAdmin()
 		v.LogoutCSRF = c.sess.CSRFToken
 	}
 	if done := c.r.URL.Query().Get("done"); done != "" && i18n.Has("done."+done) {

@@ -49,6 +49,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /tickets/{key}/qualify", staff, s.qualify)
 	s.handle(mux, "POST /tickets/{key}/escalate", staff, s.escalate)
 	s.handle(mux, "GET /tickets/{key}/attachments/{id}", staff, s.attachment)
+	s.handle(mux, "GET /tickets/{key}/messages/{id}/raw.eml", staff, s.messageRaw)
 
 	// Administration: admins and ops managers; the store refuses what an ops manager may not do.
 	s.handle(mux, "GET /admin", manager, func(c *call) { c.redirect("/admin/users") })
@@ -85,4 +86,24 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /admin/audit", manager, s.audit)
 	s.handle(mux, "GET /admin/jobs", manager, s.jobs)
 	s.handle(mux, "POST /admin/jobs/{id}/retry", manager, s.retryJob)
+
+	// Mail. The inbound list and the triage queue are open to the whole vendor's team (the store
+	// lets any staff member file or dismiss a kept message); mailboxes and the outbox are for
+	// managers (the store keeps mailbox changes to admins); the templates for admins.
+	s.handle(mux, "GET /admin/mail", staff, s.inboundList)
+	s.handle(mux, "GET /admin/mail/{id}", staff, s.inbound)
+	s.handle(mux, "GET /admin/mail/{id}/raw.eml", staff, s.inboundRaw)
+	s.handle(mux, "POST /admin/mail/{id}/file", staff, s.fileInbound)
+	s.handle(mux, "POST /admin/mail/{id}/dismiss", staff, s.dismissInbound)
+	s.handle(mux, "GET /admin/mailboxes", manager, s.mailboxes)
+	s.handle(mux, "POST /admin/mailboxes", manager, s.createMailbox)
+	s.handle(mux, "GET /admin/mailboxes/{name}", manager, s.editMailbox)
+	s.handle(mux, "POST /admin/mailboxes/{name}", manager, s.updateMailbox)
+	s.handle(mux, "POST /admin/mailboxes/{name}/delete", manager, s.deleteMailbox)
+	s.handle(mux, "GET /admin/outbox", manager, s.outbox)
+	s.handle(mux, "POST /admin/outbox/{id}/retry", manager, s.retryOutbox)
+	s.handle(mux, "GET /admin/templates", admin, s.mailTemplates)
+	s.handle(mux, "GET /admin/templates/{kind}/{lang}", admin, s.mailTemplate)
+	s.handle(mux, "POST /admin/templates/{kind}/{lang}", admin, s.saveMailTemplate)
+	s.handle(mux, "POST /admin/templates/{kind}/{lang}/reset", admin, s.resetMailTemplate)
 }

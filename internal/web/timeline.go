@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
@@ -17,6 +19,14 @@ type entry struct {
 	Field    string           // the changed field, named in the page's language
 	Old, New string
 	Reason   string
+	Mail     *mailPart // a message that came by mail, in the workspace: its folded quote and raw form
+}
+
+// mailPart is what the workspace shows beside the words of a message that came by mail: the
+// whole text with the quoted conversation (folded away) and the link to the raw message.
+type mailPart struct {
+	Quoted string // the full text, when it holds more than the new words
+	Raw    string // the .eml download, "" when the message has no inbound record
 }
 
 // timeline merges a ticket's conversation and history in the order they happened. The store
@@ -46,6 +56,11 @@ func (s *Server) timeline(c *call, key string, k *catalog, portal bool) ([]entry
 			}
 			delete(byID, e.MessageID)
 			en.Message, en.Who = m, m.AuthorLabel
+			if !portal && m.Channel == opsdesk.ChannelMail {
+				if en.Mail, err = s.mailPart(c, key, m); err != nil {
+					return nil, err
+				}
+			}
 		case opsdesk.EventCreated:
 			en.New = c.T("channel." + e.New)
 			if portal {
@@ -70,6 +85,22 @@ func (s *Server) timeline(c *call, key string, k *catalog, portal bool) ([]entry
 		}
 	}
 	return out, nil
+}
+
+// mailPart reads the mail columns of a message that came by mail (one query, only for those).
+func (s *Server) mailPart(c *call, key string, m *opsdesk.Message) (*mailPart, error) {
+	parts, err := s.db.MessageMailParts(c.ctx, key, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &mailPart{}
+	if full := strings.TrimSpace(parts.FullBody); full != "" && full != strings.TrimSpace(m.Body) {
+		p.Quoted = parts.FullBody
+	}
+	if parts.InboundID != 0 {
+		p.Raw = ticketURL(key) + "/messages/" + strconv.FormatInt(m.ID, 10) + "/raw.eml"
+	}
+	return p, nil
 }
 
 // eventValue shows a field's value of a history line in the page's language.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
+	"github.com/opsdesk/opsdesk/internal/notify"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/store"
 )
@@ -27,6 +28,9 @@ type Options struct {
 	Config  config.Config // SessionTTL, Lang (default language), BaseURL, SecureCookies(), TrustProxy, MaxUpload
 	Logger  *slog.Logger
 	Version string
+	// Mail is the notifier behind the outbox's "send again" and the template editor; nil
+	// leaves those pages answering that outgoing mail is not set up.
+	Mail *notify.Notifier
 }
 
 // Server serves the UI pages. It holds no per-user state: sessions, CSRF tokens and login
@@ -34,6 +38,7 @@ type Options struct {
 type Server struct {
 	db      *store.DB
 	blobs   *blob.Store
+	mail    *notify.Notifier
 	cfg     config.Config
 	log     *slog.Logger
 	version string
@@ -51,7 +56,7 @@ func New(opt Options) (*Server, error) {
 	if opt.Blobs == nil {
 		return nil, errors.New("web: no attachment store")
 	}
-	s := &Server{db: opt.DB, blobs: opt.Blobs, cfg: opt.Config, log: opt.Logger, version: opt.Version}
+	s := &Server{db: opt.DB, blobs: opt.Blobs, mail: opt.Mail, cfg: opt.Config, log: opt.Logger, version: opt.Version}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
