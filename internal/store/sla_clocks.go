@@ -140,15 +140,30 @@ func (tx *Tx) loadSLATickets(ctx context.Context, sel string, args []any, lock, 
 		return nil, err
 	}
 	defer rows.Close()
+	// The histories share one slice: the rows come ticket by ticket.
+	var all []sla.StatusChange
+	var cur *slaTicket
+	start := 0
 	for rows.Next() {
 		var id, at int64
 		var status sql.RawBytes
 		if err := rows.Scan(&id, &at, &status); err != nil {
 			return nil, err
 		}
-		if t := byID[id]; t != nil {
-			t.changes = append(t.changes, sla.StatusChange{At: time.UnixMilli(at).UTC(), Status: strs.of(status)})
+		t := byID[id]
+		if t == nil {
+			continue
 		}
+		if t != cur {
+			if cur != nil {
+				cur.changes = all[start:len(all):len(all)]
+			}
+			cur, start = t, len(all)
+		}
+		all = append(all, sla.StatusChange{At: time.UnixMilli(at).UTC(), Status: strs.of(status)})
+	}
+	if cur != nil {
+		cur.changes = all[start:len(all):len(all)]
 	}
 	return list, rows.Err()
 }
