@@ -48,6 +48,9 @@ func serveCmd(ctx context.Context, e env, args []string) error {
 	if n, err := db.CountAdmins(ctx); err == nil && n == 0 {
 		fmt.Fprintf(e.stdout, "No admin yet: open %s/setup to create the first one, or run 'opsdesk user create --role admin --email …'.\n", cfg.BaseURL)
 	}
+	if err := a.StartListeners(); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "opsdesk is listening on %s\n", cfg.BaseURL)
 	err = a.Serve(ctx, ln)
 	logger.Info("opsdesk stopped")

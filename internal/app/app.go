@@ -24,6 +24,7 @@ import (
 	"github.com/opsdesk/opsdesk/internal/metrics"
 	"github.com/opsdesk/opsdesk/internal/notify"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/slawatch"
 	"github.com/opsdesk/opsdesk/internal/store"
 	"github.com/opsdesk/opsdesk/internal/web"
 	"github.com/opsdesk/opsdesk/internal/webhook"
@@ -60,6 +61,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.D
 		logger.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 	if err := db.SeedDefaults(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)
+	}
+	if err := db.SeedSLADefaults(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)
 	}
@@ -100,10 +105,18 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	ui.Routes(mux)
 	api.New(api.Options{DB: db, Blobs: a.Blobs, Config: cfg, Logger: logger}).Routes(mux)
 
+	// SLA clocks: recomputed after every ticket change, watched for warnings and breaches.
+	watcher, err := slawatch.New(db, slawatch.Options{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	watcher.Register(a.Jobs)
+
 	// Every ticket change is announced once to each consumer, in a job of its own.
 	events.Register(a.Jobs, map[string]events.Consumer{
 		"webhooks": webhook.Register(a.Jobs, db, webhook.Options{BaseURL: cfg.BaseURL, Logger: logger}),
 		"mail":     a.Mail.Consume,
+		"sla":      watcher.Consume,
 	})
 
 	var h http.Handler = mux
@@ -145,6 +158,15 @@ func (a *App) prune(ctx context.Context, _ *opsdesk.Job) error {
 	return err
 }
 
+// StartListeners opens the inbound mail listener, if configured, so that it accepts connections
+// from the moment opsdesk announces it is ready. Serve shuts it down.
+func (a *App) StartListeners() error {
+	if a.Inbound == nil {
+		return nil
+	}
+	return a.Inbound.Start()
+}
+
 // Serve answers HTTP on ln and runs the background jobs until ctx is cancelled. Then it stops
 // accepting requests and lets those in flight finish (up to Config.ShutdownGrace), then stops the
 // workers; the caller closes the database.
@@ -155,6 +177,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	// Clocks of tickets that changed while no instance ran (imports, edits) catch up in the
+	// background.
+	if err := a.DB.EnqueueSLARecompute(ctx); err != nil {
+		return fmt.Errorf("sla: %w", err)
 	}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
@@ -167,13 +194,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer wg.Done()
 		a.DB.Listen(jobsCtx, a.Logger)
 	}()
-	if a.Inbound != nil {
-		if err := a.Inbound.Start(); err != nil {
-			stopJobs()
-			wg.Wait()
-			return err
-		}
-	}
 	// IMAP mailboxes: a poller each, following the mailboxes table; stopped before the jobs.
 	imapCtx, stopIMAP := context.WithCancel(context.WithoutCancel(ctx))
 	imapStopped := (&mail.IMAPPollers{DB: a.DB, Deliverer: mail.NewIntakeFromConfig(a.Config, a.DB, a.Blobs), Logger: a.Logger}).Start(imapCtx)

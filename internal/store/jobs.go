@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
@@ -121,13 +122,7 @@ func (d *DB) ClaimJobs(ctx context.Context, worker string, n int, lease time.Dur
 	return jobs, err
 }
 
-func repeat(s string, n int) string {
-	out := ""
-	for range n {
-		out += s
-	}
-	return out
-}
+func repeat(s string, n int) string { return strings.Repeat(s, n) }
 
 // ErrLeaseLost is returned when a worker reports on a job it no longer holds.
 var ErrLeaseLost = errors.New("job lease lost to another worker")

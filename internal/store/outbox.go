@@ -184,8 +184,10 @@ func (tx *Tx) thread(ctx context.Context, ticketID int64, to string, customerFac
 	args := []any{ticketID, to, customerFacing}
 	if customerFacing {
 		q += ` UNION ALL SELECT mail_message_id, created_at, 0 AS src, id FROM ticket_messages
-			WHERE ticket_id = ? AND NOT internal AND mail_message_id IS NOT NULL AND mail_message_id <> ''`
-		args = append(args, ticketID)
+			WHERE ticket_id = ? AND NOT internal AND mail_message_id IS NOT NULL AND mail_message_id <> ''
+			AND mail_message_id NOT IN (SELECT mail_message_id FROM mail_outbox WHERE ticket_id = ?)`
+		// A message sent by mail is placed by its outbox row, in sending order, not by its own time.
+		args = append(args, ticketID, ticketID)
 	}
 	rows, err := tx.query(ctx, q+` ORDER BY 2, 3, 4`, args...)
 	if err != nil {

@@ -87,8 +87,9 @@ func seedOpenTickets(b *testing.B, db *store.DB, n int) {
 // BenchmarkRecomputeClocks recomputes the clocks of 100,000 open tickets on SQLite:
 //   - cold: none stored yet (300,000 clock rows and 100,000 next deadlines written);
 //   - unchanged: everything stored and current (read and evaluate only);
-//   - calendar-edit: the French calendar moved by an hour (its zone changed), which moves nearly
-//     every deadline counted in it (most rows rewritten).
+//   - calendar-edit: the French calendar moved by an hour (its zone changed, back and forth), which
+//     moves the deadlines of the running and breached clocks counted in it (about 84,000 clock
+//     rows of 48,000 tickets rewritten).
 func BenchmarkRecomputeClocks(b *testing.B) {
 	const n = 100_000
 	ctx := context.Background()
@@ -159,11 +160,14 @@ func BenchmarkRecomputeClocks(b *testing.B) {
 				french = c
 			}
 		}
-		for i := range b.N {
+		for range b.N {
 			b.StopTimer()
-			c := *french
-			c.Calendar = movedFrench(i%2 == 0)
-			if err := db.SaveCalendar(admin, &c); err != nil {
+			cur, err := db.CalendarByID(admin, french.ID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cur.Calendar = movedFrench(cur.Calendar.Timezone == "Europe/Paris")
+			if err := db.SaveCalendar(admin, cur); err != nil {
 				b.Fatal(err)
 			}
 			checkpoint(b)

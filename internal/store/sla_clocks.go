@@ -168,58 +168,6 @@ func (tx *Tx) loadSLATickets(ctx context.Context, sel string, args []any, lock, 
 	return list, rows.Err()
 }
 
-// interner shares the strings of repeated values (statuses, severities) read in bulk.
-type interner map[string]string
-
-func (in interner) of(b []byte) string {
-	if s, ok := in[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	in[s] = s
-	return s
-}
-
-// fillNewEnvKinds reads the environments again when a ticket names one created since they were
-// read (a recompute shares them across its transactions).
-func (tx *Tx) fillNewEnvKinds(ctx context.Context, list []*slaTicket) error {
-	for _, t := range list {
-		if t.envID != 0 && t.envKind == "" {
-			delete(tx.memo, "sla-env-kinds")
-			envs, err := tx.envKinds(ctx)
-			if err != nil {
-				return err
-			}
-			for _, t := range list {
-				t.envKind = envs[t.envID]
-			}
-			return nil
-		}
-	}
-	return nil
-}
-
-// envKinds maps every environment to its kind, once per transaction.
-func (tx *Tx) envKinds(ctx context.Context) (map[int64]string, error) {
-	return remember(tx, "sla-env-kinds", func() (map[int64]string, error) {
-		rows, err := tx.query(ctx, `SELECT id, kind FROM environments`)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		out := map[int64]string{}
-		for rows.Next() {
-			var id int64
-			var kind string
-			if err := rows.Scan(&id, &kind); err != nil {
-				return nil, err
-			}
-			out[id] = kind
-		}
-		return out, rows.Err()
-	})
-}
-
 // loadClockRows reads the stored clocks of some tickets, by ticket and position in
 // sla.ClockKinds.
 func (tx *Tx) loadClockRows(ctx context.Context, ids []int64) (map[int64]*[3]*clockRow, error) {
