@@ -172,19 +172,11 @@ func (tx *Tx) slaEscalate(ctx context.Context, t *slaTicket, terms *slaTerms, re
 		return "", nil
 	}
 	tk := &opsdesk.Ticket{ID: t.id, Key: t.key, Level: t.level, AssigneeID: t.assigneeID, Status: t.status}
-	if tk.AssigneeID != 0 {
-		if err := tx.assign(ctx, tk, 0, fmt.Sprintf("released: moved to %s", to)); err != nil {
-			return "", err
-		}
-	}
-	if err := tx.updateTicket(ctx, t.id, []string{"level = ?"}, []any{to}); err != nil {
-		return "", err
-	}
-	if err := tx.event(ctx, opsdesk.Event{TicketID: t.id, Kind: opsdesk.EventEscalation, Field: "level", Old: string(t.level), New: string(to), Reason: reason}); err != nil {
+	if err := tx.moveLevel(ctx, tk, to, reason); err != nil {
 		return "", err
 	}
 	t.level, t.assigneeID = to, 0
-	return to, tx.emit(ctx, opsdesk.TicketEscalated, tk, 0, false)
+	return to, nil
 }
 
 // alertRecipients lists who is told of an alert (see SLAAlert.Recipients).

@@ -323,22 +323,28 @@ func (d *DB) Escalate(ctx context.Context, key string, to opsdesk.Level, reason 
 			}
 			return opsdesk.Conflict("level", "the contract of %s does not provide %s (it provides %s)", t.CustomerCode, to, strings.Join(provided, ", "))
 		}
-		if t.AssigneeID != 0 {
-			if err := tx.assign(ctx, t, 0, fmt.Sprintf("released: moved to %s", to)); err != nil {
-				return err
-			}
-		}
-		if err := tx.updateTicket(ctx, t.ID, []string{"level = ?"}, []any{to}); err != nil {
-			return err
-		}
-		if err := tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventEscalation, Field: "level", Old: string(t.Level), New: string(to), Reason: reason}); err != nil {
-			return err
-		}
-		return tx.emit(ctx, opsdesk.TicketEscalated, t, 0, false)
+		return tx.moveLevel(ctx, t, to, reason)
 	})
 	if err != nil {
 		return nil, err
 	}
 	d.notify(TicketChange{Key: strings.ToUpper(key), Kind: "updated"})
 	return d.TicketByKey(ctx, key)
+}
+
+// moveLevel moves a ticket to another support level: an assignee of the old level is released,
+// the move is recorded with its reason, and announced. Callers check the contract first.
+func (tx *Tx) moveLevel(ctx context.Context, t *opsdesk.Ticket, to opsdesk.Level, reason string) error {
+	if t.AssigneeID != 0 {
+		if err := tx.assign(ctx, t, 0, fmt.Sprintf("released: moved to %s", to)); err != nil {
+			return err
+		}
+	}
+	if err := tx.updateTicket(ctx, t.ID, []string{"level = ?"}, []any{to}); err != nil {
+		return err
+	}
+	if err := tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventEscalation, Field: "level", Old: string(t.Level), New: string(to), Reason: reason}); err != nil {
+		return err
+	}
+	return tx.emit(ctx, opsdesk.TicketEscalated, t, 0, false)
 }
