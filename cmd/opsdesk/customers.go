@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -43,9 +41,6 @@ func customerCreate(ctx context.Context, e env, args []string) error {
 	lang := c.fs.String("lang", "fr", "preferred language of its contacts: fr or en")
 	levels := c.fs.String("levels", "N1,N2,N3", "support levels the contract provides, comma-separated")
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -84,9 +79,6 @@ func customerCreate(ctx context.Context, e env, args []string) error {
 func customerList(ctx context.Context, e env, args []string) error {
 	c := newCLI("customer list", "customer list [flags]", e)
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -116,9 +108,6 @@ func tokenCmd(ctx context.Context, e env, args []string) error {
 	name := c.fs.String("name", "cli", "what the token is for")
 	expires := c.fs.Duration("expires", 0, "lifetime of the token (0: no expiry)")
 	cfg, err := c.parse(args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -36,8 +36,8 @@ func newCLI(name, synopsis string, e env) *cli {
 	return c
 }
 
-// parse reads the command line and resolves the configuration. It returns flag.ErrHelp after
-// printing help for --help.
+// parse reads the command line and resolves the configuration. After printing help for --help
+// it returns flag.ErrHelp, which run takes as success.
 func (c *cli) parse(args []string) (config.Config, error) {
 	if err := c.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -83,9 +83,6 @@ func mailParse(ctx context.Context, e env, args []string) error {
 	route := c.fs.Bool("route", false, "also tell where intake would put the message and why (changes nothing)")
 	source := c.fs.String("source", "smtp", "with --route: the mailbox the message arrives through (\"smtp\" for the listener)")
 	file, err := parseFileArgs(c.fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

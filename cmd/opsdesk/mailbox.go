@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -56,9 +55,6 @@ func mailboxAdd(ctx context.Context, e env, args []string) error {
 	oauth := c.fs.Bool("xoauth2", false, "standard input holds an OAuth 2 access token for XOAUTH2 instead of a password")
 	check := c.fs.Bool("check", false, "connect and log in before saving, and say how many messages wait")
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -139,9 +135,6 @@ func readSecret(e env, what string) (string, error) {
 func mailboxList(ctx context.Context, e env, args []string) error {
 	c := newCLI("mailbox list", "mailbox list [flags]", e)
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -192,9 +185,6 @@ func mailboxRemove(ctx context.Context, e env, args []string) error {
 	c := newCLI("mailbox remove", "mailbox remove --name NAME [flags]", e)
 	name := c.fs.String("name", "", "name of the mailbox to remove (required)")
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -90,7 +91,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		usage(stderr)
 		return usagef("unknown command %q", args[0])
 	}
-	return cmd.run(ctx, e, args[1:])
+	err := cmd.run(ctx, e, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the command printed its help
+	}
+	return err
 }
 
 func usage(w io.Writer) {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -14,9 +12,6 @@ import (
 func serveCmd(ctx context.Context, e env, args []string) error {
 	c := newCLI("serve", "serve [flags]", e)
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -60,9 +55,6 @@ func serveCmd(ctx context.Context, e env, args []string) error {
 func migrateCmd(ctx context.Context, e env, args []string) error {
 	c := newCLI("migrate", "migrate [flags]", e)
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -83,9 +75,6 @@ func backupCmd(ctx context.Context, e env, args []string) error {
 	c := newCLI("backup", "backup --to FILE [flags]", e)
 	to := c.fs.String("to", "", "file to write the backup to (required)")
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -43,9 +42,6 @@ func userCreate(ctx context.Context, e env, args []string) error {
 	customer := c.fs.String("customer", "", "code of the customer organisation of a customer user")
 	lang := c.fs.String("lang", "", "language: fr or en (default: the browser's)")
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -115,9 +111,6 @@ func userList(ctx context.Context, e env, args []string) error {
 	c := newCLI("user list", "user list [--role ROLE] [flags]", e)
 	role := c.fs.String("role", "", "only users of this role")
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -143,9 +136,6 @@ func userPassword(ctx context.Context, e env, args []string) error {
 	c := newCLI("user password", "user password --email EMAIL [flags] [< password]", e)
 	email := c.fs.String("email", "", "address of the user (required)")
 	cfg, err := c.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
