@@ -69,10 +69,39 @@ func (d *DB) Messages(ctx context.Context, key string) ([]*opsdesk.Message, erro
 	if err != nil {
 		return nil, err
 	}
+	return d.messages(ctx, t.ID, 0)
+}
+
+// MessageByID returns one message of a ticket, with its attachments, as Messages would show it
+// to the caller (customers never reach internal notes). Errors: not found.
+func (d *DB) MessageByID(ctx context.Context, key string, id int64) (*opsdesk.Message, error) {
+	t, err := d.TicketByKey(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := d.messages(ctx, t.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return nil, opsdesk.NotFound("no message %d on %s", id, key)
+	}
+	return msgs[0], nil
+}
+
+// messages reads a ticket's messages (only message id when it is not 0) with their attachments,
+// leaving out internal notes for callers who are not staff.
+func (d *DB) messages(ctx context.Context, ticketID, id int64) ([]*opsdesk.Message, error) {
+	staff := opsdesk.ActorFrom(ctx).IsStaff()
 	q := `SELECT id, ticket_id, author_user_id, author_contact_id, author_label, internal, body, channel, mail_message_id, created_at
 		FROM ticket_messages WHERE ticket_id = ?`
-	if !opsdesk.ActorFrom(ctx).IsStaff() {
+	args := []any{ticketID}
+	if !staff {
 		q += ` AND NOT internal`
+	}
+	if id != 0 {
+		q += ` AND id = ?`
+		args = append(args, id)
 	}
 	msgs, err := collect(func(sc scanner) (*opsdesk.Message, error) {
 		var m opsdesk.Message
@@ -83,11 +112,14 @@ func (d *DB) Messages(ctx context.Context, key string) ([]*opsdesk.Message, erro
 		m.AuthorUserID, m.AuthorContactID, m.MailMessageID = user.Int64, contact.Int64, mid.String
 		m.CreatedAt = fromMS(sql.NullInt64{Int64: created, Valid: true})
 		return &m, err
-	})(d.query(ctx, q+` ORDER BY id`, t.ID))
+	})(d.query(ctx, q+` ORDER BY id`, args...))
 	if err != nil {
 		return nil, opsdesk.Internal("store.Messages", err)
 	}
-	atts, err := d.attachments(ctx, t.ID, opsdesk.ActorFrom(ctx).IsStaff())
+	if len(msgs) == 0 {
+		return msgs, nil
+	}
+	atts, err := d.attachments(ctx, ticketID, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -101,21 +133,6 @@ func (d *DB) Messages(ctx context.Context, key string) ([]*opsdesk.Message, erro
 		}
 	}
 	return msgs, nil
-}
-
-// MessageByID returns one message of a ticket, with its attachments, as Messages would show it
-// to the caller (customers never reach internal notes). Errors: not found.
-func (d *DB) MessageByID(ctx context.Context, key string, id int64) (*opsdesk.Message, error) {
-	msgs, err := d.Messages(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range msgs {
-		if m.ID == id {
-			return m, nil
-		}
-	}
-	return nil, opsdesk.NotFound("no message %d on %s", id, key)
 }
 
 const attachmentColumns = `id, ticket_id, message_id, name, content_type, size, sha256, internal, uploaded_by, created_at`
