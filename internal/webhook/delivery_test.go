@@ -95,6 +95,7 @@ func TestTicketLifeIsDeliveredSigned(t *testing.T) {
 		if p := decode(t, only[0]); p.Ticket.Status != "closed" || p.Ticket.Level != "N2" {
 			t.Errorf("closed event's ticket = %+v", p.Ticket)
 		}
+		waitFor(t, "every attempt logged", func() bool { return len(w.deliveriesOf(all.ID)) >= len(want) })
 		log := w.deliveriesOf(all.ID)
 		if len(log) != len(want) {
 			t.Fatalf("delivery log has %d attempts, want %d", len(log), len(want))
@@ -138,6 +139,7 @@ func TestFailingReceiverIsRetried(t *testing.T) {
 		if len(got) != 3 || ok != 1 {
 			t.Fatalf("the receiver got %d requests, %d answered 2xx; want 3 and 1", len(got), ok)
 		}
+		waitFor(t, "three logged attempts", func() bool { return len(w.deliveriesOf(h.ID)) >= 3 })
 		log := w.deliveriesOf(h.ID)
 		if len(log) != 3 {
 			t.Fatalf("log = %+v", log)
@@ -191,6 +193,8 @@ func TestRedirects(t *testing.T) {
 		start(t, db, webhook.Options{MaxAttempts: 2})
 		w.fileTicket()
 		waitFor(t, "the redirected delivery", func() bool { return len(rc.receipts("/new")) == 1 })
+		// The attempt is logged after the receiver answered: wait for the row, then check it.
+		waitFor(t, "the delivery log", func() bool { return len(w.deliveriesOf(sameHost.ID)) > 0 })
 		if log := w.deliveriesOf(sameHost.ID); len(log) != 1 || log[0].StatusCode != 200 {
 			t.Fatalf("same-host redirect log = %+v", log)
 		}
