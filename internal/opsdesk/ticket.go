@@ -199,6 +199,9 @@ type Ticket struct {
 	ClosedAt      time.Time
 	ReopenCount   int
 	Version       int64 // incremented by every change, for optimistic checks and live updates
+	// NextDeadline is the nearest deadline of the ticket's running, targeted SLA clocks as last
+	// stored by the SLA scheduler; zero when none runs (paused, met, or no target).
+	NextDeadline time.Time
 
 	// Filled on reads for display.
 	CustomerCode  string
@@ -282,7 +285,7 @@ type TicketFilter struct {
 	Unassigned    bool
 	Category      string
 	Query         string // number or words of the subject
-	Sort          string // "updated" (default), "created", "severity", "number"
+	Sort          string // "updated" (default), "created", "severity", "number", "deadline"
 	Desc          bool
 	Limit         int
 	Cursor        string // opaque, from the previous page

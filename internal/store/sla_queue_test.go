@@ -53,6 +53,31 @@ func TestNextDeadlineOrdering(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("queue by deadline = %v, want %v", got, want)
 		}
+		// ListTickets sorts the same way, page after page, and shows each ticket's deadline.
+		var listed []string
+		cursor := ""
+		for {
+			page, next, err := db.ListTickets(as(f.agent), opsdesk.TicketFilter{Statuses: []opsdesk.Status{opsdesk.StatusNew, opsdesk.StatusOpen, opsdesk.StatusWaitingCustomer},
+				Sort: "deadline", Limit: 2, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tk := range page {
+				listed = append(listed, tk.Key)
+				if tk.Key == major && !tk.NextDeadline.Equal(local(t, "2027-03-01 12:00")) {
+					t.Errorf("major's NextDeadline = %v, want 12:00 local", tk.NextDeadline)
+				}
+				if tk.Key == evolution && !tk.NextDeadline.IsZero() {
+					t.Errorf("evolution's NextDeadline = %v, want none", tk.NextDeadline)
+				}
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		if strings.Join(listed, " ") != strings.Join(want, " ") {
+			t.Errorf("ListTickets by deadline = %v, want %v", listed, want)
+		}
 		var next *int64
 		db.SQL().QueryRow(db.Rebind(`SELECT next_deadline FROM tickets WHERE key = ?`), minor).Scan(&next)
 		if next == nil || *next != local(t, "2027-03-01 14:30").UnixMilli() {

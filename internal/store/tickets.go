@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -15,7 +16,7 @@ import (
 // ticketSelect reads a ticket with the names shown beside it.
 const ticketSelect = `SELECT t.id, t.number, t.key, t.customer_id, t.requester_id, t.environment_id, t.category, t.type,
 	t.severity, t.severity_rank, t.status, t.level, t.assignee_id, t.group_code, t.channel, t.subject, t.impact, t.created_by,
-	t.created_at, t.updated_at, t.taken_at, t.resolved_at, t.closed_at, t.reopen_count, t.version,
+	t.created_at, t.updated_at, t.taken_at, t.resolved_at, t.closed_at, t.reopen_count, t.version, t.next_deadline,
 	c.code, c.name, p.name, p.email, COALESCE(e.kind, ''), COALESCE(e.name, ''), COALESCE(NULLIF(u.name, ''), u.email, ''), COALESCE(u.email, '')
 	FROM tickets t
 	JOIN customers c ON c.id = t.customer_id
@@ -25,11 +26,11 @@ const ticketSelect = `SELECT t.id, t.number, t.key, t.customer_id, t.requester_i
 
 func scanTicket(sc scanner) (*opsdesk.Ticket, error) {
 	var t opsdesk.Ticket
-	var env, assignee, createdBy, taken, resolved, closed sql.NullInt64
+	var env, assignee, createdBy, taken, resolved, closed, next sql.NullInt64
 	var created, updated int64
 	err := sc.Scan(&t.ID, &t.Number, &t.Key, &t.CustomerID, &t.RequesterID, &env, &t.Category, &t.Type,
 		&t.Severity, &t.SeverityRank, &t.Status, &t.Level, &assignee, &t.GroupCode, &t.Channel, &t.Subject, &t.Impact, &createdBy,
-		&created, &updated, &taken, &resolved, &closed, &t.ReopenCount, &t.Version,
+		&created, &updated, &taken, &resolved, &closed, &t.ReopenCount, &t.Version, &next,
 		&t.CustomerCode, &t.CustomerName, &t.RequesterName, &t.RequesterMail, &t.EnvKind, &t.EnvName, &t.AssigneeName, &t.AssigneeMail)
 	if err != nil {
 		return nil, err
@@ -37,6 +38,7 @@ func scanTicket(sc scanner) (*opsdesk.Ticket, error) {
 	t.EnvironmentID, t.AssigneeID, t.CreatedByID = env.Int64, assignee.Int64, createdBy.Int64
 	t.CreatedAt, t.UpdatedAt = fromMS(sql.NullInt64{Int64: created, Valid: true}), fromMS(sql.NullInt64{Int64: updated, Valid: true})
 	t.TakenAt, t.ResolvedAt, t.ClosedAt = fromMS(taken), fromMS(resolved), fromMS(closed)
+	t.NextDeadline = fromMS(next)
 	return &t, nil
 }
 
@@ -66,12 +68,17 @@ func (d *DB) TicketByKey(ctx context.Context, key string) (*opsdesk.Ticket, erro
 	return t, nil
 }
 
+// noDeadline sorts tickets without a running, targeted clock after every deadline; the
+// expression is that of the tickets_active_deadline index.
+const noDeadline = math.MaxInt64
+
 // ticketSorts maps a sort name to its column; every sort breaks ties by id.
 var ticketSorts = map[string]string{
 	"updated":  "t.updated_at",
 	"created":  "t.id",
 	"number":   "t.number",
 	"severity": "t.severity_rank",
+	"deadline": "COALESCE(t.next_deadline, 9223372036854775807)",
 }
 
 // ListTickets returns a page of tickets matching f and the cursor of the next page ("" at the
@@ -90,7 +97,7 @@ func (d *DB) ListTickets(ctx context.Context, f opsdesk.TicketFilter) ([]*opsdes
 	}
 	col, ok := ticketSorts[f.Sort]
 	if !ok {
-		return nil, "", opsdesk.Invalid("sort", "must be updated, created, number or severity")
+		return nil, "", opsdesk.Invalid("sort", "must be updated, created, number, severity or deadline")
 	}
 	if f.Limit <= 0 {
 		f.Limit = 50
@@ -247,6 +254,11 @@ func sortValue(sort string, t *opsdesk.Ticket) int64 {
 		return t.Number
 	case "severity":
 		return int64(t.SeverityRank)
+	case "deadline":
+		if t.NextDeadline.IsZero() {
+			return noDeadline
+		}
+		return t.NextDeadline.UnixMilli()
 	}
 	return t.ID
 }
