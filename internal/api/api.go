@@ -23,6 +23,9 @@ type Options struct {
 	Blobs  *blob.Store // attachment content
 	Config config.Config
 	Logger *slog.Logger
+	// SLA is how ticket clocks are evaluated (warning share, pausing statuses): the value the
+	// SLA watcher gets, so that the API shows the clocks it alerts on.
+	SLA store.SLAOptions
 }
 
 // API serves /api/v1.
@@ -31,6 +34,7 @@ type API struct {
 	blobs  *blob.Store
 	cfg    config.Config
 	log    *slog.Logger
+	sla    store.SLAOptions
 	routes []route
 }
 
@@ -42,7 +46,7 @@ func New(opt Options) *API {
 	if opt.Config.MaxUpload <= 0 {
 		opt.Config.MaxUpload = 25 << 20
 	}
-	a := &API{db: opt.DB, blobs: opt.Blobs, cfg: opt.Config, log: opt.Logger}
+	a := &API{db: opt.DB, blobs: opt.Blobs, cfg: opt.Config, log: opt.Logger, sla: opt.SLA}
 	a.routes = a.table()
 	return a
 }

@@ -27,7 +27,9 @@ const maxUpload = 64 << 10
 var noExpiry time.Time
 
 // env is a running API on a real listener over a fresh database: two customers with a prod and
-// a test environment each, and a token per user.
+// a test environment each, and a token per user. The service-level defaults are seeded (the two
+// calendars, the default targets of each contract), as the program does at start. opts adjust
+// the API's options.
 type env struct {
 	t                    *testing.T
 	db                   *store.DB
@@ -40,7 +42,7 @@ type env struct {
 	tokens               map[string]string
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t *testing.T, db *store.DB, opts ...func(*api.Options)) *env {
 	t.Helper()
 	if err := db.SeedDefaults(system); err != nil {
 		t.Fatal(err)
@@ -67,9 +69,14 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	} {
 		e.addUser(u)
 	}
+	must(t, db.SeedSLADefaults(system))
 	blobs, err := blob.Open(t.TempDir())
 	must(t, err)
-	a := api.New(api.Options{DB: db, Blobs: blobs, Config: config.Config{BaseURL: "https://desk.example", MaxUpload: maxUpload}})
+	opt := api.Options{DB: db, Blobs: blobs, Config: config.Config{BaseURL: "https://desk.example", MaxUpload: maxUpload}}
+	for _, f := range opts {
+		f(&opt)
+	}
+	a := api.New(opt)
 	e.api, e.mux = a, http.NewServeMux()
 	a.Routes(e.mux)
 	e.srv = httptest.NewServer(e.mux)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/opsdesk/opsdesk/internal/api/apijson"
 	"github.com/opsdesk/opsdesk/internal/store"
@@ -42,6 +43,15 @@ func TestIsolation(t *testing.T) {
 		acme, globex := seedOrg(t, e, "alice", "ACME"), seedOrg(t, e, "bob", "GLOBEX")
 		tk := "/api/v1/tickets/" + acme.ticket.Number
 		att := "/attachments/" + strconv.FormatInt(acme.attachment, 10)
+		// ACME's ticket is taken in charge, which gives it a met clock in this month's SLA report.
+		e.do("n1", "POST", tk+"/take", nil).want(t, http.StatusOK, nil)
+		e.refresh(acme.ticket.Number)
+		month := e.sla("n1", acme.ticket.Number)["take_charge"].StoppedAt
+		if month == nil {
+			t.Fatal("taking ACME's ticket did not stop its take-charge clock")
+		}
+		report := "/api/v1/reports/sla?month=" + reportMonth(t, *month)
+		calendar := "/api/v1/calendars/" + strconv.FormatInt(e.calendars("root")["24/7"].ID, 10)
 		noACME := func(t *testing.T, r *resp) {
 			r.want(t, http.StatusOK, nil)
 			for _, s := range []string{"ACME", "acme.example", "Secret of ACME", acme.ticket.Number} {
@@ -79,6 +89,8 @@ func TestIsolation(t *testing.T) {
 			{pattern: "GET /api/v1/tickets/{number}/attachments/{id}", method: "GET", path: tk + att, want: 404},
 			{pattern: "GET /api/v1/tickets/{number}/attachments/{id}", method: "GET", path: "/api/v1/tickets/" + globex.ticket.Number + att, want: 404,
 				control: strconv.FormatInt(globex.attachment, 10)},
+			{pattern: "GET /api/v1/tickets/{number}/sla", method: "GET", path: tk + "/sla", want: 404},
+			{pattern: "POST /api/v1/tickets/{number}/workaround", method: "POST", path: tk + "/workaround", body: map[string]any{"text": "t"}, want: 404},
 			{pattern: "GET /api/v1/customers", method: "GET", path: "/api/v1/customers", check: noACME},
 			{pattern: "POST /api/v1/customers", method: "POST", path: "/api/v1/customers", body: map[string]any{"code": "ACME2", "name": "x"}, want: 403},
 			{pattern: "GET /api/v1/customers/{code}", method: "GET", path: "/api/v1/customers/ACME", want: 404},
@@ -86,6 +98,17 @@ func TestIsolation(t *testing.T) {
 			{pattern: "GET /api/v1/customers/{code}/contacts", method: "GET", path: "/api/v1/customers/ACME/contacts", want: 404},
 			{pattern: "POST /api/v1/customers/{code}/contacts", method: "POST", path: "/api/v1/customers/ACME/contacts", body: map[string]any{"email": "eve@acme.example"}, want: 404},
 			{pattern: "GET /api/v1/customers/{code}/environments", method: "GET", path: "/api/v1/customers/ACME/environments", want: 404},
+			{pattern: "GET /api/v1/customers/{code}/sla", method: "GET", path: "/api/v1/customers/ACME/sla", want: 404},
+			{pattern: "PUT /api/v1/customers/{code}/sla", method: "PUT", path: "/api/v1/customers/ACME/sla",
+				body: map[string]any{"calendar": map[string]any{"id": 0}, "targets": []any{}}, want: 404},
+			{pattern: "GET /api/v1/reports/sla", method: "GET", path: report + "&customer=ACME", want: 404},
+			{pattern: "GET /api/v1/reports/sla", method: "GET", path: report, check: func(t *testing.T, r *resp) {
+				noACME(t, r)
+				if all := e.do("root", "GET", report, nil).want(t, http.StatusOK, nil); !strings.Contains(string(all.body), `"ACME"`) {
+					t.Errorf("ACME is not in the staff's report either, so its absence proves nothing: %s", all.body)
+				}
+			}},
+			{pattern: "GET /api/v1/reports/sla", method: "GET", path: report + "&format=csv", check: noACME},
 			{pattern: "GET /api/v1/users", method: "GET", path: "/api/v1/users", check: noACME},
 			{pattern: "GET /api/v1/users", method: "GET", path: "/api/v1/users?customer=ACME", want: 404},
 			{pattern: "POST /api/v1/users", method: "POST", path: "/api/v1/users", body: map[string]any{"email": "eve@acme.example", "role": "customer", "customer": "ACME"}, want: 404},
@@ -96,6 +119,13 @@ func TestIsolation(t *testing.T) {
 			{pattern: "GET /api/v1/webhooks/{id}", method: "GET", path: "/api/v1/webhooks/1", want: 403},
 			{pattern: "DELETE /api/v1/webhooks/{id}", method: "DELETE", path: "/api/v1/webhooks/1", want: 403},
 			{pattern: "GET /api/v1/webhooks/{id}/deliveries", method: "GET", path: "/api/v1/webhooks/1/deliveries", want: 403},
+			// Business calendars hold no organisation's data, but customers neither read nor
+			// change them: staff read them, admins and ops managers write them.
+			{pattern: "GET /api/v1/calendars", method: "GET", path: "/api/v1/calendars", want: 403},
+			{pattern: "POST /api/v1/calendars", method: "POST", path: "/api/v1/calendars?name=Mine", body: map[string]any{"timezone": "UTC", "always_open": true}, want: 403},
+			{pattern: "GET /api/v1/calendars/{id}", method: "GET", path: calendar, want: 403},
+			{pattern: "PUT /api/v1/calendars/{id}", method: "PUT", path: calendar, body: map[string]any{"timezone": "UTC", "always_open": true}, want: 403},
+			{pattern: "DELETE /api/v1/calendars/{id}", method: "DELETE", path: calendar, want: 403},
 		}
 		covered := map[string]bool{}
 		for _, c := range cases {
@@ -152,7 +182,24 @@ func TestIsolation(t *testing.T) {
 		if after.Status == "closed" || after.Level != "N1" {
 			t.Errorf("ACME's ticket changed: %+v", after)
 		}
+		if c := e.contract("root", "ACME"); c.Calendar.Name != "France — jours ouvrés" || len(c.Targets) != 6 {
+			t.Errorf("ACME's contract changed: %+v", c)
+		}
+		if len(e.calendars("root")) != 2 {
+			t.Errorf("the calendars changed: %+v", e.calendars("root"))
+		}
+		if wa := e.sla("root", acme.ticket.Number)["workaround"]; wa.Stopped {
+			t.Errorf("a workaround was recorded on ACME's ticket: %+v", wa)
+		}
 	})
+}
+
+// reportMonth is the month, in the French calendar's zone, of an instant the API wrote.
+func reportMonth(t *testing.T, stamp string) string {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, stamp)
+	must(t, err)
+	return at.In(paris).Format("2006-01")
 }
 
 func mustRequest(t *testing.T, method, url string) *http.Request {

@@ -78,6 +78,18 @@ func (s *schemas) ref(t reflect.Type, response bool) map[string]any {
 	return map[string]any{"$ref": "#/components/schemas/" + name}
 }
 
+// hand returns a reference to the hand-written schema of that name, defining it on first use.
+func (s *schemas) hand(name string) map[string]any {
+	if _, ok := s.defs[name]; !ok {
+		def, ok := handSchemas()[name]
+		if !ok {
+			panic("openapi: no hand-written schema " + name)
+		}
+		s.defs[name] = def
+	}
+	return map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
 func schemaName(t reflect.Type) string {
 	n := t.Name()
 	if i := strings.IndexByte(n, '['); i >= 0 { // items[pkg.Message] → MessageList
@@ -150,6 +162,8 @@ func (s *schemas) schema(t reflect.Type, response bool) map[string]any {
 		return map[string]any{"type": "boolean"}
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return map[string]any{"type": "integer"}
+	case reflect.Float64, reflect.Float32:
+		return map[string]any{"type": "number"}
 	case reflect.Slice:
 		return map[string]any{"type": "array", "items": s.schema(t.Elem(), response)}
 	case reflect.Struct:
@@ -171,6 +185,10 @@ type op struct {
 	resp    any  // zero value of the JSON answer; nil for none (204) or a download
 	file    bool // the answer is a file's content
 	public  bool // no token needed
+	// bodySchema and respSchema name a hand-written schema (handSchemas) for a JSON body or
+	// answer that no Go type describes, instead of body and resp.
+	bodySchema, respSchema string
+	csv                    bool // the answer may also be text/csv (Accept: text/csv or ?format=csv)
 }
 
 func (o op) build(sb *schemas, key, path string) map[string]any {
@@ -193,6 +211,9 @@ func (o op) build(sb *schemas, key, path string) map[string]any {
 	case o.body != nil:
 		out["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/json": map[string]any{"schema": sb.ref(reflect.TypeOf(o.body), false)}}}
+	case o.bodySchema != "":
+		out["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json": map[string]any{"schema": sb.hand(o.bodySchema)}}}
 	case o.upload:
 		out["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
@@ -211,8 +232,18 @@ func (o op) build(sb *schemas, key, path string) map[string]any {
 	switch {
 	case o.resp != nil:
 		ok["content"] = map[string]any{"application/json": map[string]any{"schema": sb.ref(reflect.TypeOf(o.resp), true)}}
+	case o.respSchema != "":
+		ok["content"] = map[string]any{"application/json": map[string]any{"schema": sb.hand(o.respSchema)}}
 	case o.file:
 		ok["content"] = map[string]any{"*/*": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}
+	}
+	if o.csv {
+		content, _ := ok["content"].(map[string]any)
+		if content == nil {
+			content = map[string]any{}
+			ok["content"] = content
+		}
+		content["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
 	}
 	problem := map[string]any{"description": "a problem: the kind is the last segment of type",
 		"content": map[string]any{"application/problem+json": map[string]any{"schema": sb.ref(reflect.TypeFor[Problem](), true)}}}

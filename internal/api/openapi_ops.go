@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 
 	"github.com/opsdesk/opsdesk/internal/api/apijson"
@@ -16,7 +17,8 @@ var ticketQuery = []param{
 	{"assignee", "an agent's email, me, or none (unassigned)"},
 	{"category", "category code"},
 	{"q", "a ticket number (OPS-1042, 1042) or words of the subject"},
-	{"sort", "updated, created, number or severity; prefix with - for descending (default -updated)"},
+	{"sort", "updated, created, number, severity or deadline (next_deadline, nearest first, tickets without one last); " +
+		"prefix with - for descending (default -updated)"},
 	{"limit", "page size, 1 to 200 (default 50)"},
 	{"cursor", "next_cursor of the previous page"},
 }
@@ -27,7 +29,7 @@ func operations() map[string]op {
 	t := Prefix + "/tickets"
 	tk := t + "/{number}"
 	c := Prefix + "/customers/{code}"
-	return map[string]op{
+	ops := map[string]op{
 		"GET " + Prefix + "/openapi.json": {summary: "This OpenAPI document", resp: struct{}{}, public: true},
 		"GET " + Prefix + "/me":           {summary: "The user the token acts as", resp: user{}},
 
@@ -74,4 +76,6 @@ func operations() map[string]op {
 		"GET " + Prefix + "/webhooks/{id}/deliveries": {summary: "The webhook's delivery log, newest attempt first (admins)",
 			query: []param{{"limit", "at most 500"}}, resp: items[delivery]{}},
 	}
+	maps.Copy(ops, slaOperations())
+	return ops
 }

@@ -36,6 +36,8 @@ func (a *API) table() []route {
 		{method: "POST", path: Prefix + "/tickets/{number}/messages", handle: a.addMessage},
 		{method: "POST", path: Prefix + "/tickets/{number}/attachments", handle: a.uploadAttachment},
 		{method: "GET", path: Prefix + "/tickets/{number}/attachments/{id}", handle: a.downloadAttachment},
+		{method: "GET", path: Prefix + "/tickets/{number}/sla", handle: a.ticketSLA},
+		{method: "POST", path: Prefix + "/tickets/{number}/workaround", handle: a.recordWorkaround},
 
 		{method: "GET", path: Prefix + "/customers", handle: a.listCustomers},
 		{method: "POST", path: Prefix + "/customers", handle: a.createCustomer},
@@ -43,6 +45,16 @@ func (a *API) table() []route {
 		{method: "GET", path: Prefix + "/customers/{code}/contacts", handle: a.listContacts},
 		{method: "POST", path: Prefix + "/customers/{code}/contacts", handle: a.createContact},
 		{method: "GET", path: Prefix + "/customers/{code}/environments", handle: a.listEnvironments},
+		{method: "GET", path: Prefix + "/customers/{code}/sla", handle: a.getContractSLA},
+		{method: "PUT", path: Prefix + "/customers/{code}/sla", handle: a.putContractSLA},
+
+		{method: "GET", path: Prefix + "/calendars", handle: a.listCalendars},
+		{method: "POST", path: Prefix + "/calendars", handle: a.createCalendar},
+		{method: "GET", path: Prefix + "/calendars/{id}", handle: a.getCalendar},
+		{method: "PUT", path: Prefix + "/calendars/{id}", handle: a.putCalendar},
+		{method: "DELETE", path: Prefix + "/calendars/{id}", handle: a.deleteCalendar},
+
+		{method: "GET", path: Prefix + "/reports/sla", handle: a.slaReport},
 
 		{method: "GET", path: Prefix + "/users", handle: a.listUsers},
 		{method: "POST", path: Prefix + "/users", handle: a.createUser},

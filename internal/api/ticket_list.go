@@ -11,7 +11,8 @@ import (
 // listTickets answers a page of the tickets the caller may see, filtered by the query:
 // status, severity and level take comma lists; customer a code; environment a kind; assignee
 // an email, me or none; q a number or words of the subject; sort one of updated, created,
-// number, severity, prefixed with - for descending (default -updated).
+// number, severity, deadline (nearest SLA deadline first, tickets without one last), prefixed
+// with - for descending (default -updated).
 func (a *API) listTickets(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f, err := a.ticketFilter(ctx, r)

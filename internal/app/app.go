@@ -38,7 +38,8 @@ type App struct {
 	Logger  *slog.Logger
 	Metrics *metrics.Metrics
 	Jobs    *jobs.Runner
-	Mail    *notify.Notifier // outgoing notifications: the mail.send jobs, templates, outbox retries
+	Mail    *notify.Notifier  // outgoing notifications: the mail.send jobs, templates, outbox retries
+	SLA     *slawatch.Watcher // the SLA scheduler: clocks, warnings and breaches (mailed through Mail)
 	Version string
 	Inbound *mail.Listener // the inbound SMTP/LMTP listener; nil unless OPSDESK_SMTP_LISTEN or OPSDESK_LMTP_LISTEN is set
 
@@ -94,7 +95,10 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	if a.Inbound, err = mail.ListenerFromConfig(cfg, db, blobs, logger); err != nil {
 		return nil, err
 	}
-	ui, err := web.New(web.Options{DB: db, Blobs: blobs, Config: cfg, Logger: logger, Version: version, Mail: a.Mail})
+	// How SLA clocks are evaluated (OPSDESK_SLA_WARN), one value for the watcher, the web UI and
+	// the API, so that all of them show the same at-risk instants.
+	slaOpt := store.SLAOptions{Warn: cfg.SLAWarn}
+	ui, err := web.New(web.Options{DB: db, Blobs: blobs, Config: cfg, Logger: logger, Version: version, Mail: a.Mail, SLA: slaOpt})
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
@@ -103,14 +107,16 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 	ui.Routes(mux)
-	api.New(api.Options{DB: db, Blobs: a.Blobs, Config: cfg, Logger: logger}).Routes(mux)
+	api.New(api.Options{DB: db, Blobs: a.Blobs, Config: cfg, Logger: logger, SLA: slaOpt}).Routes(mux)
 
 	// SLA clocks: recomputed after every ticket change, watched for warnings and breaches.
-	watcher, err := slawatch.New(db, slawatch.Options{Logger: logger})
+	// Each recorded warning and breach is mailed to its recipients by the notifier.
+	watcher, err := slawatch.New(db, slawatch.Options{SLA: slaOpt, Notify: a.Mail.NotifySLA, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("sla: %w", err)
 	}
 	watcher.Register(a.Jobs)
+	a.SLA = watcher
 
 	// Every ticket change is announced once to each consumer, in a job of its own.
 	events.Register(a.Jobs, map[string]events.Consumer{

@@ -50,6 +50,8 @@ type Config struct {
 	MailReopenDays   int           // a reply this many days after closing reopens; later, a follow-up
 	MailRateLimit    int           // inbound messages one sender may send per MailRateWindow; 0: no limit
 	MailRateWindow   time.Duration //
+
+	SLAWarn float64 // share of an SLA target at which the assignee and the level's group are warned, in (0, 1)
 }
 
 // setting describes one configuration value.
@@ -282,6 +284,16 @@ func settings() []setting {
 				return fmt.Errorf("%q is not COUNT/PERIOD such as 20/10m (a period from 1s to 24h), or 0", v)
 			}
 			c.MailRateLimit, c.MailRateWindow = n, d
+			return nil
+		}},
+		{"sla-warn", "OPSDESK_SLA_WARN", "0.75", "share of an SLA target at which the assignee and the level's group are warned, above 0 and below 1 (0.75: at 3 h of a 4 h target)", func(c *Config, v string) error {
+			// 1 is refused: the warning would fall on the deadline, where only the breach is
+			// recorded, so nobody would ever be warned.
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || !(f > 0 && f < 1) {
+				return fmt.Errorf("%q is not a share above 0 and below 1, such as 0.75", v)
+			}
+			c.SLAWarn = f
 			return nil
 		}},
 	}

@@ -95,3 +95,29 @@ func TestHelpHidesSecrets(t *testing.T) {
 		t.Fatalf("secrets from the environment not used: %+v %v", c, err)
 	}
 }
+
+// TestSLAWarn: the warning share defaults to 0.75, is read from OPSDESK_SLA_WARN or --sla-warn,
+// and anything but a number strictly between 0 and 1 stops the program naming the setting.
+func TestSLAWarn(t *testing.T) {
+	c, err := resolve(t, nil)
+	if err != nil || c.SLAWarn != 0.75 {
+		t.Fatalf("default SLA warning share = %v (%v), want 0.75", c.SLAWarn, err)
+	}
+	c, err = resolve(t, map[string]string{"OPSDESK_SLA_WARN": "0.9"})
+	if err != nil || c.SLAWarn != 0.9 {
+		t.Fatalf("OPSDESK_SLA_WARN=0.9 gives %v (%v)", c.SLAWarn, err)
+	}
+	c, err = resolve(t, map[string]string{"OPSDESK_SLA_WARN": "0.9"}, "--sla-warn", "0.5")
+	if err != nil || c.SLAWarn != 0.5 {
+		t.Fatalf("--sla-warn 0.5 over the variable gives %v (%v)", c.SLAWarn, err)
+	}
+	for _, v := range []string{"0", "1", "1.5", "-0.2", "abc", "75%", "NaN", "Inf"} {
+		_, err := resolve(t, map[string]string{"OPSDESK_SLA_WARN": v})
+		if err == nil || !strings.HasPrefix(err.Error(), "OPSDESK_SLA_WARN: ") || !strings.Contains(err.Error(), "above 0 and below 1") {
+			t.Errorf("OPSDESK_SLA_WARN=%q: error %v, want one naming the setting and the range", v, err)
+		}
+	}
+	if _, err := resolve(t, nil, "--sla-warn", "abc"); err == nil || !strings.HasPrefix(err.Error(), "--sla-warn: ") {
+		t.Errorf("--sla-warn abc: %v", err)
+	}
+}

@@ -83,6 +83,7 @@ var enAdmin = map[string]string{
 	"entity.token":         "API token",
 	"entity.webhook":       "Webhook",
 	"entity.mail_template": "Mail template",
+	"entity.article":       "Knowledge-base article",
 
 	"job.title":         "Background jobs",
 	"job.states":        "Job states",

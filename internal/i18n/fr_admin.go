@@ -83,6 +83,7 @@ var frAdmin = map[string]string{
 	"entity.token":         "Jeton d'API",
 	"entity.webhook":       "Webhook",
 	"entity.mail_template": "Modèle de mail",
+	"entity.article":       "Article de la base de connaissances",
 
 	"job.title":         "Tâches de fond",
 	"job.states":        "États des tâches",

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/sla"
 	"github.com/opsdesk/opsdesk/internal/store"
 )
 
@@ -14,6 +15,7 @@ func sample(lang opsdesk.Lang, full bool) Data {
 	d := Data{Number: "OPS-1042", Level: "N2", Customer: "Acme Industries", Requester: "Alice Martin",
 		Recipient: "Alice Martin", Author: "Bruno Petit", URL: "https://support.vendor.example/requests/OPS-1042", Lang: string(lang),
 		Severity: opsdesk.DefaultSeverities[1].Label(lang)}
+	d.Clock, d.Target = clockName(sla.TakeCharge, lang), formatTarget(4*time.Hour, 0, lang)
 	if lang == opsdesk.LangFR {
 		d.Subject = "L'export vers la comptabilité échoue depuis la mise à jour"
 		d.Body = "Bonjour,\n\nle correctif est déployé en préproduction : pouvez-vous vérifier l'export de ce matin ?\n\nCordialement"
@@ -24,7 +26,7 @@ func sample(lang opsdesk.Lang, full bool) Data {
 		d.Reason = "Please send us the log file of the 6 am run."
 	}
 	if full {
-		d.HandlingTime, d.Escalated = "4 h", true
+		d.HandlingTime, d.Escalated, d.Deadline = "4 h", true, "2026-03-02 14:00 CET"
 	} else {
 		d.Recipient, d.Author, d.Body, d.Reason = "", "", "", ""
 	}

@@ -162,4 +162,51 @@ Reason: {{.Reason}}
 ` + facts(fact("Customer", "{{.Customer}}")+fact("Requester", "{{.Requester}}")+fact("Severity", "{{.Severity}}")+
 			fact("Subject", "{{.Subject}}"))),
 	},
+	KindSLAWarning: {
+		Subject: `[{{.Number}}] SLA at risk ({{.Clock}}): {{.Subject}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+{{.Number}} is about to miss its {{.Clock}} target of {{.Target}}{{if .Deadline}}: the deadline is {{.Deadline}}{{end}}.
+
+  Customer:  {{.Customer}}
+  Severity:  {{.Severity}}
+  Level:     {{.Level}}
+  Subject:   {{.Subject}}
+  Target:    {{.Clock}}, {{.Target}}
+{{- if .Deadline}}
+  Deadline:  {{.Deadline}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p><strong>{{.Number}}</strong> is about to miss its {{.Clock}} target of {{.Target}}{{if .Deadline}}: the deadline is <strong>{{.Deadline}}</strong>{{end}}.</p>
+` + facts(fact("Customer", "{{.Customer}}")+fact("Severity", "{{.Severity}}")+fact("Level", "{{.Level}}")+
+			fact("Subject", "{{.Subject}}")+fact("Target", "{{.Clock}}, {{.Target}}")+"{{if .Deadline}}"+fact("Deadline", "{{.Deadline}}")+"{{end}}")),
+	},
+	KindSLABreach: {
+		Subject: `[{{.Number}}] SLA breached ({{.Clock}}){{if .Escalated}}, escalated to {{.Level}}{{end}}: {{.Subject}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+{{.Number}} missed its {{.Clock}} target of {{.Target}}{{if .Deadline}}: the deadline was {{.Deadline}}{{end}}.
+{{- if .Escalated}}
+The ticket was escalated to {{.Level}}.
+{{- end}}
+
+  Customer:  {{.Customer}}
+  Severity:  {{.Severity}}
+  Level:     {{.Level}}
+  Subject:   {{.Subject}}
+  Target:    {{.Clock}}, {{.Target}}
+{{- if .Deadline}}
+  Deadline:  {{.Deadline}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p><strong>{{.Number}}</strong> missed its {{.Clock}} target of {{.Target}}{{if .Deadline}}: the deadline was <strong>{{.Deadline}}</strong>{{end}}.{{if .Escalated}}<br>The ticket was escalated to <strong>{{.Level}}</strong>.{{end}}</p>
+` + facts(fact("Customer", "{{.Customer}}")+fact("Severity", "{{.Severity}}")+fact("Level", "{{.Level}}")+
+			fact("Subject", "{{.Subject}}")+fact("Target", "{{.Clock}}, {{.Target}}")+"{{if .Deadline}}"+fact("Deadline", "{{.Deadline}}")+"{{end}}")),
+	},
 }

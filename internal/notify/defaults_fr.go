@@ -136,4 +136,51 @@ Motif : {{.Reason}}
 ` + facts(fact("Client", "{{.Customer}}")+fact("Demandeur", "{{.Requester}}")+fact("Sévérité", "{{.Severity}}")+
 			fact("Objet", "{{.Subject}}"))),
 	},
+	KindSLAWarning: {
+		Subject: `[{{.Number}}] SLA menacé ({{.Clock}}) : {{.Subject}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+{{.Number}} risque de dépasser son objectif de {{.Clock}} ({{.Target}}){{if .Deadline}} : l'échéance est le {{.Deadline}}{{end}}.
+
+  Client :     {{.Customer}}
+  Sévérité :   {{.Severity}}
+  Niveau :     {{.Level}}
+  Objet :      {{.Subject}}
+  Objectif :   {{.Clock}}, {{.Target}}
+{{- if .Deadline}}
+  Échéance :   {{.Deadline}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p><strong>{{.Number}}</strong> risque de dépasser son objectif de {{.Clock}} ({{.Target}}){{if .Deadline}} : l'échéance est le <strong>{{.Deadline}}</strong>{{end}}.</p>
+` + facts(fact("Client", "{{.Customer}}")+fact("Sévérité", "{{.Severity}}")+fact("Niveau", "{{.Level}}")+
+			fact("Objet", "{{.Subject}}")+fact("Objectif", "{{.Clock}}, {{.Target}}")+"{{if .Deadline}}"+fact("Échéance", "{{.Deadline}}")+"{{end}}")),
+	},
+	KindSLABreach: {
+		Subject: `[{{.Number}}] SLA dépassé ({{.Clock}}){{if .Escalated}}, escaladé en {{.Level}}{{end}} : {{.Subject}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+{{.Number}} a dépassé son objectif de {{.Clock}} ({{.Target}}){{if .Deadline}} : l'échéance était le {{.Deadline}}{{end}}.
+{{- if .Escalated}}
+Le ticket a été escaladé en {{.Level}}.
+{{- end}}
+
+  Client :     {{.Customer}}
+  Sévérité :   {{.Severity}}
+  Niveau :     {{.Level}}
+  Objet :      {{.Subject}}
+  Objectif :   {{.Clock}}, {{.Target}}
+{{- if .Deadline}}
+  Échéance :   {{.Deadline}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: page(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p><strong>{{.Number}}</strong> a dépassé son objectif de {{.Clock}} ({{.Target}}){{if .Deadline}} : l'échéance était le <strong>{{.Deadline}}</strong>{{end}}.{{if .Escalated}}<br>Le ticket a été escaladé en <strong>{{.Level}}</strong>.{{end}}</p>
+` + facts(fact("Client", "{{.Customer}}")+fact("Sévérité", "{{.Severity}}")+fact("Niveau", "{{.Level}}")+
+			fact("Objet", "{{.Subject}}")+fact("Objectif", "{{.Clock}}, {{.Target}}")+"{{if .Deadline}}"+fact("Échéance", "{{.Deadline}}")+"{{end}}")),
+	},
 }

@@ -107,6 +107,9 @@ type eventMails struct {
 	out       []planned
 	requester *recipient
 	sevs      []*opsdesk.Severity
+	// withHandling: the mails show the committed time to take charge, looked up once.
+	withHandling bool
+	takeCharge   *takeCharge
 }
 
 func (e *eventMails) plan(ctx context.Context) error {
@@ -136,6 +139,13 @@ func (e *eventMails) add(ctx context.Context, kind Kind, cause string, r recipie
 		if e.sevs, err = e.n.db.Severities(ctx); err != nil {
 			return err
 		}
+	}
+	if e.withHandling {
+		h, err := e.handlingTime(ctx, r.Lang)
+		if err != nil {
+			return err
+		}
+		d.HandlingTime = h
 	}
 	d.Number, d.Subject, d.Level, d.Customer = e.t.Key, e.t.Subject, string(e.t.Level), e.t.CustomerName
 	d.Requester = firstOf(e.t.RequesterName, e.t.RequesterMail)

@@ -15,7 +15,8 @@ func (e *eventMails) created(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d := Data{HandlingTime: e.handlingTime(ctx)}
+	e.withHandling = true
+	d := Data{}
 	if len(msgs) > 0 {
 		d.Body = msgs[0].Body
 	}
@@ -207,13 +208,19 @@ func (e *eventMails) name(ctx context.Context, userID int64, label string) strin
 	return label
 }
 
-// handlingTime asks the service-level hook for the committed time to take the ticket in charge.
-func (e *eventMails) handlingTime(ctx context.Context) string {
-	if e.n.opt.HandlingTime == nil {
-		return ""
+// handlingTime asks the service-level hook for the committed time to take the ticket in charge,
+// in lang.
+func (e *eventMails) handlingTime(ctx context.Context, lang opsdesk.Lang) (string, error) {
+	if e.n.opt.HandlingTime != nil {
+		s, _ := e.n.opt.HandlingTime(ctx, e.t, lang)
+		return s, nil
 	}
-	if s, ok := e.n.opt.HandlingTime(ctx, e.t); ok {
-		return s
+	if e.takeCharge == nil {
+		h, err := e.n.takeCharge(ctx, e.t)
+		if err != nil {
+			return "", err
+		}
+		e.takeCharge = &h
 	}
-	return ""
+	return e.takeCharge.format(lang), nil
 }

@@ -1,6 +1,7 @@
 // Package notify sends opsdesk's mail notifications: the acknowledgement of a new request, the
 // agent's public reply, the request waiting for the customer, the resolution to confirm, and —
-// to the vendor's agents — a new ticket in their level's queue and an assignment.
+// to the vendor's team — a new ticket in their level's queue, an assignment, and the warnings
+// and breaches of service levels (NotifySLA, the hook of package slawatch).
 //
 // It is a consumer of ticket events. When a ticket.event job runs, OnTicketEvent turns the event
 // into mails and writes them to a durable outbox together with one mail.send job per mail, in
@@ -49,16 +50,24 @@ const (
 	KindResolved      Kind = "resolved"       // to the requester: resolved, please confirm
 	KindAgentNew      Kind = "agent_new"      // to the agents of a level: a ticket joined their queue
 	KindAgentAssigned Kind = "agent_assigned" // to an agent: a ticket was assigned to them
+	KindSLAWarning    Kind = "sla_warning"    // to the assignee, else the group or level: a clock nears its deadline
+	KindSLABreach     Kind = "sla_breach"     // to the ops managers: a clock exceeded its target (and the ticket may have escalated)
 )
 
 // Kinds lists every kind, in the order the template editor shows them.
-var Kinds = []Kind{KindAck, KindReply, KindWaiting, KindResolved, KindAgentNew, KindAgentAssigned}
+var Kinds = []Kind{KindAck, KindReply, KindWaiting, KindResolved, KindAgentNew, KindAgentAssigned, KindSLAWarning, KindSLABreach}
 
 // Valid tells whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 
 // ForCustomer tells whether mails of kind k go to the customer (and thread with their mail).
-func (k Kind) ForCustomer() bool { return k != KindAgentNew && k != KindAgentAssigned }
+func (k Kind) ForCustomer() bool {
+	switch k {
+	case KindAck, KindReply, KindWaiting, KindResolved:
+		return true
+	}
+	return false
+}
 
 // AutoSubmitted is the Auto-Submitted header of kind k (RFC 3834): "auto-replied" for the
 // acknowledgement, which answers the customer's request; none for the agent's reply, which a
@@ -83,10 +92,11 @@ type Options struct {
 	From      string      // the support address, with a display name: "Support <support@vendor.example>"
 	BaseURL   string      // public URL of opsdesk, for links in mails
 	Lang      opsdesk.Lang
-	// HandlingTime, if set, gives the committed time to take a ticket in charge, as shown in the
-	// acknowledgement and the agents' new-ticket mail ("4 h", "2026-03-02 14:00 CET"); false
-	// when there is none. The service-level issue provides it; until then nothing is shown.
-	HandlingTime func(ctx context.Context, t *opsdesk.Ticket) (string, bool)
+	// HandlingTime gives the committed time to take a ticket in charge, in a mail's language,
+	// as the acknowledgement and the agents' new-ticket mail show it; false when there is none.
+	// Nil: the ticket's take-charge SLA clock, "4 h (by 2026-03-02 14:00 CET)" (handlingTime in
+	// sla.go).
+	HandlingTime func(ctx context.Context, t *opsdesk.Ticket, lang opsdesk.Lang) (string, bool)
 	MaxAttempts  int           // attempts per mail before it is left failed (default 10)
 	Timeout      time.Duration // one SMTP exchange (default 1m)
 	Logger       *slog.Logger

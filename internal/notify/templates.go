@@ -30,8 +30,11 @@ type Data struct {
 	Body         string // the agent's reply (reply), the request's description (ack, agent_new)
 	Reason       string // the reason given with the change (waiting, resolved, escalation, assignment)
 	HandlingTime string // the committed time to take the ticket in charge, "" when not known
+	Clock        string // sla_warning, sla_breach: the SLA clock, in the mail's language (take charge, work around, resolve)
+	Target       string // sla_warning, sla_breach: that clock's target in business time: 4 h, 2 business days
+	Deadline     string // sla_warning, sla_breach: when the target is (was) exceeded, in the contract's time zone; "" if no longer known
 	URL          string // the ticket's page: the portal's for customers, the workspace's for agents
-	Escalated    bool   // agent_new: the ticket joined the queue by escalation, not creation
+	Escalated    bool   // agent_new: the ticket joined the queue by escalation, not creation; sla_breach: the breach moved it up to Level
 	Lang         string // the mail's language: fr or en
 }
 

@@ -38,7 +38,8 @@ type Options struct {
 	// Notify is told of every recorded alert, from a durable job (store.SLAAlertJob) queued in
 	// the transaction that recorded it: a returned error retries it with back-off, so it must
 	// tolerate being called again for the same alert (its ID is stable). Nil: alerts are only
-	// recorded (sla_alerts, the ticket's history). The notifications engineer plugs mail here.
+	// recorded (sla_alerts, the ticket's history). The program passes notify's NotifySLA, which
+	// mails the alert's recipients.
 	Notify func(ctx context.Context, a *store.SLAAlert) error
 	Logger *slog.Logger
 }

@@ -65,6 +65,8 @@ func auditLink(e opsdesk.AuditEntry) string {
 		return "/admin/customers/" + id
 	case "environment":
 		return "/environments/" + id
+	case "calendar":
+		return "/admin/calendars/" + id
 	}
 	return ""
 }

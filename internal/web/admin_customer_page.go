@@ -19,6 +19,7 @@ type customerPage struct {
 	Langs, ContactLangs          []option
 	Tiers, Kinds, Statuses       []option
 	Levels                       []opsdesk.Level
+	SLACalendar                  *store.SLACalendar // the calendar its SLA clocks count in; nil before any is seeded
 }
 
 // customerForms carries the forms a failed submission re-renders with its input and messages;
@@ -73,6 +74,10 @@ func (s *Server) showCustomer(c *call, status int, id int64, forms customerForms
 		return
 	}
 	if p.Users, err = s.db.ListUsers(c.ctx, store.UserFilter{CustomerID: id}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.SLACalendar, err = s.db.ContractCalendar(c.ctx, id); err != nil && !opsdesk.IsKind(err, opsdesk.KindNotFound) {
 		s.fail(c, err)
 		return
 	}

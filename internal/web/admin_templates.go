@@ -12,7 +12,7 @@ import (
 // templateFields are the fields a mail template may use, in the order the help lists them
 // (docs/mail.md, "Templates"); each is described under "tpl.field.<name>".
 var templateFields = []string{"Number", "Subject", "Severity", "Level", "Customer", "Requester", "Recipient", "Author",
-	"Body", "Reason", "HandlingTime", "URL", "Escalated", "Lang"}
+	"Body", "Reason", "HandlingTime", "Clock", "Target", "Deadline", "URL", "Escalated", "Lang"}
 
 // templatesPage is the data of the template list.
 type templatesPage struct {

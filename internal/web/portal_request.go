@@ -17,6 +17,7 @@ type requestPage struct {
 	Base                   string // the request's URL; its attachments hang under it
 	Reply, Reopen, Confirm *form
 	MaxUpload              string
+	SLA                    *portalSLA // the commitments to take charge and resolve; nil when none
 }
 
 // requestForms carries the forms a failed submission re-renders with its input and message.
@@ -44,6 +45,10 @@ func (s *Server) showRequest(c *call, status int, forms requestForms) {
 	}
 	p := requestPage{Ticket: t, Cat: k, Timeline: tl, Base: requestURL(t.Key),
 		Reply: forms.reply, Reopen: forms.reopen, Confirm: forms.confirm, MaxUpload: formatSize(c.lang, s.cfg.MaxUpload)}
+	if p.SLA, err = s.requestSLA(c, t); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if p.Reply == nil {
 		p.Reply = newForm("reply", nil)
 	}

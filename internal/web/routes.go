@@ -48,6 +48,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /tickets/{key}/status", staff, s.changeStatus)
 	s.handle(mux, "POST /tickets/{key}/qualify", staff, s.qualify)
 	s.handle(mux, "POST /tickets/{key}/escalate", staff, s.escalate)
+	s.handle(mux, "POST /tickets/{key}/workaround", staff, s.recordWorkaround)
 	s.handle(mux, "GET /tickets/{key}/attachments/{id}", staff, s.attachment)
 	s.handle(mux, "GET /tickets/{key}/messages/{id}/raw.eml", staff, s.messageRaw)
 
@@ -71,6 +72,10 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/customers/{id}/environments", manager, s.addEnvironment)
 	s.handle(mux, "GET /admin/customers/{id}/environments/{eid}", manager, s.editEnvironment)
 	s.handle(mux, "POST /admin/customers/{id}/environments/{eid}", manager, s.updateEnvironment)
+	s.handle(mux, "GET /admin/customers/{id}/sla", manager, s.contractSLA)
+	s.handle(mux, "POST /admin/customers/{id}/sla", manager, s.saveTargets)
+	s.handle(mux, "POST /admin/customers/{id}/sla/calendar", manager, s.saveContractCalendar)
+	s.handle(mux, "POST /admin/customers/{id}/sla/defaults", manager, s.restoreDefaultTargets)
 	s.handle(mux, "GET /admin/categories", manager, s.categories)
 	s.handle(mux, "POST /admin/categories", manager, s.createCategory)
 	s.handle(mux, "GET /admin/categories/{code}", manager, s.editCategory)
@@ -83,9 +88,20 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/groups", manager, s.createGroup)
 	s.handle(mux, "GET /admin/groups/{code}", manager, s.editGroup)
 	s.handle(mux, "POST /admin/groups/{code}", manager, s.updateGroup)
+	// Business calendars: the vendor's team reads them (as the store allows), managers change them.
+	s.handle(mux, "GET /admin/calendars", staff, s.calendars)
+	s.handle(mux, "POST /admin/calendars", manager, s.importCalendar)
+	s.handle(mux, "GET /admin/calendars/{id}", staff, s.calendar)
+	s.handle(mux, "POST /admin/calendars/{id}", manager, s.saveCalendar)
+	s.handle(mux, "GET /admin/calendars/{id}/export", staff, s.exportCalendar)
+	s.handle(mux, "POST /admin/calendars/{id}/delete", manager, s.deleteCalendar)
 	s.handle(mux, "GET /admin/audit", manager, s.audit)
 	s.handle(mux, "GET /admin/jobs", manager, s.jobs)
 	s.handle(mux, "POST /admin/jobs/{id}/retry", manager, s.retryJob)
+
+	// Reports: the monthly SLA compliance, for the vendor's team.
+	s.handle(mux, "GET /reports/sla", staff, s.slaReport)
+	s.handle(mux, "GET /reports/sla.csv", staff, s.slaReportCSV)
 
 	// Mail. The inbound list and the triage queue are open to the whole vendor's team (the store
 	// lets any staff member file or dismiss a kept message); mailboxes and the outbox are for

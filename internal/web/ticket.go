@@ -27,13 +27,14 @@ type ticketPage struct {
 	Types    []option
 	Levels   []option // escalate: every other level, marked when the contract lacks it
 	Contract *opsdesk.Contract
-	Upload   string // the size limit of an attachment
+	Upload   string    // the size limit of an attachment
+	SLA      *slaPanel // the service-level clocks
 }
 
 // ticketForms are the forms of the ticket page; a failed submission re-renders its own with
 // the input and the message, the others are filled from the ticket.
 type ticketForms struct {
-	Reply, Take, Assign, Status, Qualify, Escalate *form
+	Reply, Take, Assign, Status, Qualify, Escalate, Workaround *form
 }
 
 // ticketURL is the workspace page of a ticket.
@@ -59,6 +60,10 @@ func (s *Server) showTicket(c *call, status int, forms ticketForms) {
 		return
 	}
 	if p.Contract, err = s.contractOrNil(c, t.CustomerID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.SLA, err = s.ticketSLA(c, t); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -121,6 +126,7 @@ func fillTicketForms(fs *ticketForms, t *opsdesk.Ticket) {
 	fill(&fs.Qualify, "qualify", url.Values{"severity": {t.Severity}, "category": {t.Category},
 		"environment": {id64(t.EnvironmentID)}, "type": {string(t.Type)}})
 	fill(&fs.Escalate, "escalate", nil)
+	fill(&fs.Workaround, "workaround", nil)
 }
 
 // nameOf is how a user is shown in lists: name and address.

@@ -12,8 +12,8 @@ import (
 var activeStatuses = []opsdesk.Status{opsdesk.StatusNew, opsdesk.StatusOpen, opsdesk.StatusWaitingCustomer}
 
 // ticketSorts are the orders of the queues; the default direction puts first what matters:
-// the most severe, the most recent.
-var ticketSorts = []string{"updated", "created", "number", "severity"}
+// the nearest deadline, the most severe, the most recent.
+var ticketSorts = []string{"deadline", "updated", "created", "number", "severity"}
 
 // queuesPage is the data of the agent workspace's queues.
 type queuesPage struct {
@@ -23,7 +23,7 @@ type queuesPage struct {
 	BySeverity                               []queueTab
 	Customers, Statuses, Levels, Kinds, Cats []option
 	Severities, Sorts, Dirs                  []option
-	Tickets                                  []*opsdesk.Ticket
+	Rows                                     []queueRow
 	Cat                                      *catalog
 	Total                                    int
 	Next, First                              string
@@ -79,9 +79,25 @@ func (s *Server) tickets(c *call) {
 		s.fail(c, err)
 		return
 	}
-	p.Tickets = list
+	if p.Rows, err = s.queueRows(c, list); err != nil {
+		s.fail(c, err)
+		return
+	}
 	p.Next, p.First = pageLinks("/tickets", q, next)
 	show(http.StatusOK)
+}
+
+// activeOnly tells whether a list holds only tickets that still need work (their clocks may run).
+func activeOnly(statuses []opsdesk.Status) bool {
+	if len(statuses) == 0 {
+		return false
+	}
+	for _, st := range statuses {
+		if !st.Active() {
+			return false
+		}
+	}
+	return true
 }
 
 // queueName is the queue asked for, or the default: all open tickets. Only agents have a
@@ -141,10 +157,15 @@ func (s *Server) queueFilter(c *call, q url.Values, f *form) (opsdesk.TicketFilt
 		}
 	}
 	tf.Query = strings.TrimSpace(q.Get("q"))
+	// Tickets that still need work come by nearest SLA deadline (breached first); other lists
+	// by last update.
 	tf.Sort, tf.Desc = "updated", true
+	if activeOnly(tf.Statuses) {
+		tf.Sort, tf.Desc = "deadline", false
+	}
 	for _, so := range ticketSorts {
 		if q.Get("sort") == so {
-			tf.Sort, tf.Desc = so, so != "severity"
+			tf.Sort, tf.Desc = so, so != "severity" && so != "deadline"
 		}
 	}
 	switch q.Get("dir") {
@@ -215,6 +236,7 @@ func (s *Server) queueOptions(c *call, p *queuesPage) error {
 	p.Kinds = append([]option{{Value: "", Label: c.T("filter.all_envs")}}, envKindOptions(c)...)
 	p.Cats = p.Cat.categoryOptions(c, "filter.all_categories")
 	p.Severities = p.Cat.severityOptions(c, "filter.all_severities")
+	p.Sorts = []option{{Value: "", Label: c.T("sort.default")}}
 	for _, so := range ticketSorts {
 		p.Sorts = append(p.Sorts, option{Value: so, Label: c.T("sort." + so)})
 	}

@@ -20,6 +20,8 @@ type entry struct {
 	Old, New string
 	Reason   string
 	Mail     *mailPart // a message that came by mail, in the workspace: its folded quote and raw form
+	Text     string    // the whole line as a sentence (the SLA lines), instead of field, old → new
+	Link     string    // what the sentence refers to on the page (a recorded workaround's message)
 }
 
 // mailPart is what the workspace shows beside the words of a message that came by mail: the
@@ -69,6 +71,9 @@ func (s *Server) timeline(c *call, key string, k *catalog, portal bool) ([]entry
 		default:
 			if portal && e.Field != "status" {
 				continue
+			}
+			if !portal && slaEntry(c, k, e, &en) {
+				break
 			}
 			en.Field = c.T("ticket.field." + e.Field)
 			en.Old, en.New = eventValue(c, k, e.Field, e.Old), eventValue(c, k, e.Field, e.New)

@@ -11,6 +11,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 
@@ -31,6 +32,9 @@ type Options struct {
 	// Mail is the notifier behind the outbox's "send again" and the template editor; nil
 	// leaves those pages answering that outgoing mail is not set up.
 	Mail *notify.Notifier
+	// SLA is how the pages evaluate SLA clocks (warning share, pausing statuses): the value the
+	// SLA scheduler (slawatch) is given, so that pages and alerts agree.
+	SLA store.SLAOptions
 }
 
 // Server serves the UI pages. It holds no per-user state: sessions, CSRF tokens and login
@@ -39,6 +43,7 @@ type Server struct {
 	db      *store.DB
 	blobs   *blob.Store
 	mail    *notify.Notifier
+	sla     store.SLAOptions
 	cfg     config.Config
 	log     *slog.Logger
 	version string
@@ -56,7 +61,10 @@ func New(opt Options) (*Server, error) {
 	if opt.Blobs == nil {
 		return nil, errors.New("web: no attachment store")
 	}
-	s := &Server{db: opt.DB, blobs: opt.Blobs, mail: opt.Mail, cfg: opt.Config, log: opt.Logger, version: opt.Version}
+	if err := opt.SLA.Validate(); err != nil {
+		return nil, fmt.Errorf("web: SLA options: %w", err)
+	}
+	s := &Server{db: opt.DB, blobs: opt.Blobs, mail: opt.Mail, sla: opt.SLA, cfg: opt.Config, log: opt.Logger, version: opt.Version}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -58,6 +58,7 @@ type Ticket struct {
 	TakenAt         *string `json:"taken_at" format:"date-time"`
 	ResolvedAt      *string `json:"resolved_at" format:"date-time"`
 	ClosedAt        *string `json:"closed_at" format:"date-time"`
+	NextDeadline    *string `json:"next_deadline" format:"date-time" doc:"the nearest deadline of its running SLA clocks (past ones included); null when none runs: paused, stopped or without target"`
 	ReopenCount     int     `json:"reopen_count"`
 	Version         int64   `json:"version" doc:"incremented by every change"`
 	URL             string  `json:"url" doc:"the ticket's page in the web UI"`
@@ -70,7 +71,7 @@ func TicketOf(t *opsdesk.Ticket, baseURL string) Ticket {
 		Customer: t.CustomerCode, CustomerName: t.CustomerName, Requester: t.RequesterMail, RequesterName: t.RequesterName,
 		Category: t.Category, Type: string(t.Type), Subject: t.Subject, Impact: t.Impact, Channel: string(t.Channel),
 		CreatedAt: Stamp(t.CreatedAt), UpdatedAt: Stamp(t.UpdatedAt), TakenAt: Time(t.TakenAt), ResolvedAt: Time(t.ResolvedAt),
-		ClosedAt: Time(t.ClosedAt), ReopenCount: t.ReopenCount, Version: t.Version,
+		ClosedAt: Time(t.ClosedAt), NextDeadline: Time(t.NextDeadline), ReopenCount: t.ReopenCount, Version: t.Version,
 		URL: baseURL + "/tickets/" + url.PathEscape(t.Key),
 	}
 	if t.EnvironmentID != 0 {

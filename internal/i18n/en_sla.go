@@ -1,0 +1,63 @@
+package i18n
+
+// enSLA is the English catalog of the service levels as agents and customers see them: the
+// clocks panel of a ticket, the recorded workaround, the SLA lines of the history, the
+// deadline column of the queues and the commitments of a request in the portal.
+var enSLA = map[string]string{
+	"sla.title":              "Service levels",
+	"sla.clock":              "Clock",
+	"sla.target":             "Target",
+	"sla.deadline_in":        "Deadline (%s)",
+	"sla.time_left":          "Business time left",
+	"sla.state":              "SLA",
+	"sla.next_deadline":      "Next deadline",
+	"sla.no_target":          "no target",
+	"sla.no_deadline_paused": "none while paused",
+	"sla.paused":             "paused",
+	"sla.zone_note":          "Business time counted in the calendar “%s”; times in its zone, %s.",
+	"sla.clock.take_charge":  "Take charge",
+	"sla.clock.workaround":   "Work around",
+	"sla.clock.resolve":      "Resolve",
+	"sla.state.ok":           "ok",
+	"sla.state.at_risk":      "at risk",
+	"sla.state.breached":     "breached",
+	"sla.state.met":          "met",
+	"sla.state.none":         "no target",
+	"sla.left":               "%s left",
+	"sla.overdue_by":         "overdue by %s",
+	"sla.exceeded_by":        "exceeded by %s",
+	"sla.met_at":             "met at %s",
+	"sla.day":                "1 business day",
+	"sla.days":               "%d business days",
+
+	"sla.workaround_title":    "Record a workaround",
+	"f.workaround":            "Workaround",
+	"sla.workaround_hint":     "Sent to the customer as a public reply. The first one stops the work-around clock.",
+	"sla.workaround_submit":   "Record the workaround",
+	"sla.workaround_required": "say how to get around the problem",
+	"done.workaround":         "Workaround recorded and sent to the customer.",
+
+	"sla.who":                "SLA watch",
+	"sla.see_message":        "see the message",
+	"sla.event.workaround":   "Workaround recorded",
+	"sla.event.warn":         "%s: %s of the %s target used — at risk",
+	"sla.event.breach":       "%s: %s target exceeded — breached",
+	"sla.event.target":       "%s: target %s → %s, the time already counted is kept",
+	"sla.event.other":        "%s: %s",
+	"sla.reason.breach":      "SLA breach — %s: %s target exceeded",
+	"sla.reason.contract":    "the contract's targets changed",
+	"sla.reason.severity":    "severity %s → %s",
+	"sla.reason.environment": "environment %s → %s",
+	"sla.no_environment":     "no environment",
+
+	"sort.deadline":    "Nearest deadline",
+	"queue.sort_hint":  "By default, tickets still to work on come by nearest SLA deadline, breached first; others by last update.",
+	"portal.sla.title": "Our commitments",
+
+	"portal.sla.commitment": "Commitment",
+	"portal.sla.by":         "By (%s)",
+	"portal.sla.running":    "in progress",
+	"portal.sla.paused":     "paused",
+	"portal.sla.met":        "met",
+	"portal.sla.missed":     "missed",
+}
