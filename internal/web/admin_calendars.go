@@ -257,16 +257,7 @@ func (s *Server) calendarError(c *call, f *form, err error, again func(status in
 	if field == "calendar" || strings.HasPrefix(field, "calendar.") {
 		field = "json"
 	}
-	switch opsdesk.ErrorKind(err) {
-	case opsdesk.KindInvalid:
-		f.Fail(field, domainMessage(c, err))
-		again(http.StatusUnprocessableEntity)
-	case opsdesk.KindConflict:
-		f.Fail(field, domainMessage(c, err))
-		again(http.StatusConflict)
-	default:
-		s.fail(c, err)
-	}
+	s.fieldError(c, f, field, err, again)
 }
 
 // calendarProblems is the message of a definition that does not parse: every problem the

@@ -71,16 +71,7 @@ func (s *Server) notFound(c *call) { s.errorPage(c, http.StatusNotFound, "error.
 // formError shows an invalid or conflicting input next to the field it is about, re-rendering
 // the form (through again) with 422 or 409; any other error is answered by fail.
 func (s *Server) formError(c *call, f *form, err error, again func(status int)) {
-	switch opsdesk.ErrorKind(err) {
-	case opsdesk.KindInvalid:
-		f.Fail(opsdesk.ErrorField(err), domainMessage(c, err))
-		again(http.StatusUnprocessableEntity)
-	case opsdesk.KindConflict:
-		f.Fail(opsdesk.ErrorField(err), domainMessage(c, err))
-		again(http.StatusConflict)
-	default:
-		s.fail(c, err)
-	}
+	s.fieldError(c, f, opsdesk.ErrorField(err), err, again)
 }
 
 // actionError is formError for a small form of a ticket page: a message about one of the
@@ -90,6 +81,12 @@ func (s *Server) actionError(c *call, f *form, fields []string, err error, again
 	if !slices.Contains(fields, field) {
 		field = ""
 	}
+	s.fieldError(c, f, field, err, again)
+}
+
+// fieldError shows an invalid or conflicting input's message next to field ("" for the top of
+// the form) and re-renders the form with 422 or 409; any other error is answered by fail.
+func (s *Server) fieldError(c *call, f *form, field string, err error, again func(status int)) {
 	switch opsdesk.ErrorKind(err) {
 	case opsdesk.KindInvalid:
 		f.Fail(field, domainMessage(c, err))
