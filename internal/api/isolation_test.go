@@ -52,6 +52,7 @@ func TestIsolation(t *testing.T) {
 		}
 		report := "/api/v1/reports/sla?month=" + reportMonth(t, *month)
 		calendar := "/api/v1/calendars/" + strconv.FormatInt(e.calendars("root")["24/7"].ID, 10)
+		prb := e.seedProblem(acme.ticket.Number) // a problem the staff linked ACME's ticket to
 		noACME := func(t *testing.T, r *resp) {
 			r.want(t, http.StatusOK, nil)
 			for _, s := range []string{"ACME", "acme.example", "Secret of ACME", acme.ticket.Number} {
@@ -119,6 +120,15 @@ func TestIsolation(t *testing.T) {
 			{pattern: "GET /api/v1/webhooks/{id}", method: "GET", path: "/api/v1/webhooks/1", want: 403},
 			{pattern: "DELETE /api/v1/webhooks/{id}", method: "DELETE", path: "/api/v1/webhooks/1", want: 403},
 			{pattern: "GET /api/v1/webhooks/{id}/deliveries", method: "GET", path: "/api/v1/webhooks/1/deliveries", want: 403},
+			// Problems are the vendor's team's records: customers neither read nor change them.
+			{pattern: "GET /api/v1/problems", method: "GET", path: "/api/v1/problems", want: 403},
+			{pattern: "POST /api/v1/problems", method: "POST", path: "/api/v1/problems", body: map[string]any{"title": "t"}, want: 403},
+			{pattern: "GET /api/v1/problems/{id}", method: "GET", path: prb, want: 403},
+			{pattern: "PATCH /api/v1/problems/{id}", method: "PATCH", path: prb, body: map[string]any{"title": "t", "owner": "me"}, want: 403},
+			{pattern: "GET /api/v1/problems/{id}/tickets", method: "GET", path: prb + "/tickets", want: 403},
+			{pattern: "POST /api/v1/problems/{id}/tickets", method: "POST", path: prb + "/tickets", body: map[string]any{"ticket": globex.ticket.Number}, want: 403},
+			{pattern: "DELETE /api/v1/problems/{id}/tickets/{number}", method: "DELETE", path: prb + "/tickets/" + acme.ticket.Number, want: 403},
+			{pattern: "POST /api/v1/problems/{id}/resolve", method: "POST", path: prb + "/resolve", body: map[string]any{"notify": true, "message": "m"}, want: 403},
 			// Business calendars hold no organisation's data, but customers neither read nor
 			// change them: staff read them, admins and ops managers write them.
 			{pattern: "GET /api/v1/calendars", method: "GET", path: "/api/v1/calendars", want: 403},
@@ -187,6 +197,9 @@ func TestIsolation(t *testing.T) {
 		}
 		if len(e.calendars("root")) != 2 {
 			t.Errorf("the calendars changed: %+v", e.calendars("root"))
+		}
+		if got := e.problemOf(prb); got.Status != "open" || got.Tickets != 1 || got.Title != "Shared cause" {
+			t.Errorf("the problem changed: %+v", got)
 		}
 		if wa := e.sla("root", acme.ticket.Number)["workaround"]; wa.Stopped {
 			t.Errorf("a workaround was recorded on ACME's ticket: %+v", wa)

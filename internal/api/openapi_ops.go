@@ -77,5 +77,6 @@ func operations() map[string]op {
 			query: []param{{"limit", "at most 500"}}, resp: items[delivery]{}},
 	}
 	maps.Copy(ops, slaOperations())
+	maps.Copy(ops, problemOperations())
 	return ops
 }

@@ -60,6 +60,15 @@ func (a *API) table() []route {
 		{method: "POST", path: Prefix + "/users", handle: a.createUser},
 		{method: "GET", path: Prefix + "/users/{id}", handle: a.getUser},
 
+		{method: "GET", path: Prefix + "/problems", handle: a.listProblems},
+		{method: "POST", path: Prefix + "/problems", handle: a.createProblem},
+		{method: "GET", path: Prefix + "/problems/{id}", handle: a.getProblem},
+		{method: "PATCH", path: Prefix + "/problems/{id}", handle: a.patchProblem},
+		{method: "GET", path: Prefix + "/problems/{id}/tickets", handle: a.problemTickets},
+		{method: "POST", path: Prefix + "/problems/{id}/tickets", handle: a.linkProblemTicket},
+		{method: "DELETE", path: Prefix + "/problems/{id}/tickets/{number}", handle: a.unlinkProblemTicket},
+		{method: "POST", path: Prefix + "/problems/{id}/resolve", handle: a.resolveProblem},
+
 		{method: "GET", path: Prefix + "/webhooks", handle: a.listWebhooks},
 		{method: "POST", path: Prefix + "/webhooks", handle: a.createWebhook},
 		{method: "GET", path: Prefix + "/webhooks/{id}", handle: a.getWebhook},

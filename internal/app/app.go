@@ -69,6 +69,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.D
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)
 	}
+	// The upgrade that created the search index asks for the tickets filed before it to be
+	// indexed, once (minutes at a million tickets; nothing on a new database).
+	if _, err := db.EnsureSearchIndex(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: search index: %w", cfg.RedactedDatabaseURL(), err)
+	}
 	db.TicketPrefix = cfg.TicketPrefix
 	return db, nil
 }

@@ -111,7 +111,7 @@ type AuditFilter struct {
 }
 
 // AuditEntities are the kinds of records the audit log covers.
-var AuditEntities = []string{"user", "customer", "contact", "contract", "environment", "token", "webhook", "mail_template", "calendar", "article"}
+var AuditEntities = []string{"user", "customer", "contact", "contract", "environment", "token", "webhook", "mail_template", "calendar", "article", "problem"}
 
 // ValidAuditEntity tells whether e is an audited entity kind.
 func ValidAuditEntity(e string) bool { return e == "" || slices.Contains(AuditEntities, e) }

@@ -20,8 +20,9 @@ func benchStarts(n int) []time.Time {
 }
 
 // BenchmarkDeadline computes deadlines on the French calendar (split days,
-// eleven public holidays a year) from starts spread over a year: 4 hours, and
-// 2 business days (15 open hours).
+// eleven public holidays a year) from starts spread over a year: 4 hours, 2
+// business days (15 open hours), and a business year (52 weeks of 37.5 open
+// hours: the walk crosses every day and every holiday of a year).
 func BenchmarkDeadline(b *testing.B) {
 	c := FrenchCalendar()
 	starts := benchStarts(1024)
@@ -31,6 +32,7 @@ func BenchmarkDeadline(b *testing.B) {
 	}{
 		{"4h", 4 * time.Hour},
 		{"2days", 15 * time.Hour},
+		{"year", 52 * (37*time.Hour + 30*time.Minute)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			i := 0

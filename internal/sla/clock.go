@@ -47,38 +47,42 @@ var defaultPause = []string{"waiting_customer"}
 // Running returns the spans during which clock k runs, up to now: while the ticket is active
 // (new, open, or a pausing status excluded) and before the clock's stop.
 func (tl Timeline) Running(k ClockKind, now time.Time) []Interval {
+	return tl.AppendRunning(nil, k, now)
+}
+
+// AppendRunning appends to dst the spans Running returns, and returns the extended slice — so
+// that a caller evaluating many clocks can keep them in a buffer of its own.
+func (tl Timeline) AppendRunning(dst []Interval, k ClockKind, now time.Time) []Interval {
 	pause := tl.Pause
 	if pause == nil {
 		pause = defaultPause
 	}
 	stop := tl.stop(k)
-	var out []Interval
 	status, from := "new", tl.Received
-	emit := func(to time.Time) {
-		if !activeStatus(status) || slices.Contains(pause, status) {
-			return
+	for i := 0; i <= len(tl.Changes); i++ {
+		var to time.Time // the end of the last span: none
+		if i < len(tl.Changes) {
+			if to = tl.Changes[i].At; to.Before(from) {
+				to = from
+			}
 		}
-		end := to
-		if !stop.IsZero() && (end.IsZero() || stop.Before(end)) {
-			end = stop
+		if activeStatus(status) && !slices.Contains(pause, status) {
+			end := to
+			if !stop.IsZero() && (end.IsZero() || stop.Before(end)) {
+				end = stop
+			}
+			switch {
+			case !end.IsZero() && !end.After(from):
+			case end.IsZero() && !now.After(from):
+			default:
+				dst = append(dst, Interval{Start: from, End: end})
+			}
 		}
-		if !end.IsZero() && !end.After(from) {
-			return
+		if i < len(tl.Changes) {
+			status, from = tl.Changes[i].Status, to
 		}
-		if end.IsZero() && !now.After(from) {
-			return
-		}
-		out = append(out, Interval{Start: from, End: end})
 	}
-	for _, c := range tl.Changes {
-		if c.At.Before(from) {
-			c.At = from
-		}
-		emit(c.At)
-		status, from = c.Status, c.At
-	}
-	emit(time.Time{})
-	return out
+	return dst
 }
 
 // stop is the instant a clock stops for good (zero: only status decides).
@@ -133,7 +137,8 @@ type Clock struct {
 func Evaluate(cal *Calendar, k ClockKind, target time.Duration, tl Timeline, now time.Time, risk float64) Clock {
 	c := Clock{Kind: k, Target: target, State: StateNone}
 	warn := time.Duration(float64(target) * risk)
-	run := tl.Running(k, now)
+	var buf [8]Interval
+	run := tl.AppendRunning(buf[:0], k, now)
 	for i, iv := range run {
 		open := iv.End.IsZero()
 		if target > 0 {

@@ -27,6 +27,7 @@ type compiled struct {
 	loc     *time.Location
 	always  bool
 	week    [7][]span // by time.Weekday, sorted, not overlapping
+	dayOpen [7]int64  // by time.Weekday: the seconds its windows last on the wall clock
 	anyOpen bool      // some weekday has a window
 
 	hasHolidays bool
@@ -113,6 +114,9 @@ func compile(c *Calendar) (*compiled, error) {
 			}
 		}
 		cc.week[wd] = spans
+		for _, sp := range spans {
+			cc.dayOpen[wd] += int64(sp.close - sp.open)
+		}
 		cc.anyOpen = cc.anyOpen || len(spans) > 0
 	}
 	if !c.AlwaysOpen && windows == 0 {

@@ -81,6 +81,12 @@ func (c *Calendar) Elapsed(from, to time.Time) time.Duration {
 	w := newWalker(cc, localDay(cc.loc, sec)-1, localDay(cc.loc, tsec)+2)
 	var total int64
 	for {
+		if len(w.wins) == 0 { // at the end of a day
+			if n, open, end := w.wholeDays(sec, nsec, math.MaxInt64, tsec); n > 0 {
+				total = addSat(total, open*1e9)
+				sec, nsec = end, 0
+			}
+		}
 		o, cl, ok := w.next()
 		if !ok {
 			break
@@ -148,6 +154,12 @@ func (cc *compiled) advance(sec, nsec, rem, endDay int64) (t time.Time, ok bool)
 	}
 	w := newWalker(cc, localDay(cc.loc, sec)-1, endDay)
 	for {
+		if len(w.wins) == 0 { // at the end of a day
+			if n, open, end := w.wholeDays(sec, nsec, rem, math.MaxInt64); n > 0 {
+				rem -= open * 1e9
+				sec, nsec = end, 0
+			}
+		}
 		o, cl, ok := w.next()
 		if !ok {
 			return time.Time{}, false

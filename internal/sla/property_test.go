@@ -282,3 +282,41 @@ func clockSeconds(s string) int {
 	fmt.Sscanf(s, "%d:%d", &h, &m)
 	return h*3600 + m*60
 }
+
+// TestLongSpans checks the walk over many days at once — whole days counted without listing
+// their windows, up to the next change of offset or holiday — against the slow computation,
+// over spans of up to 400 days (every offset change and holiday of a year) and deadlines up
+// to a year of open time away.
+func TestLongSpans(t *testing.T) {
+	r := rand.New(rand.NewPCG(2027, 3))
+	iterations := 100
+	if testing.Short() {
+		iterations = 15
+	}
+	for i := range iterations {
+		c := randomCalendar(r)
+		name := func() string { js, _ := c.MarshalJSON(); return string(js) }
+		for range 3 {
+			s := randomInstant(r, c)
+			e := s.Add(time.Duration(r.Int64N(int64(400 * 24 * time.Hour))))
+			if got, want := c.Elapsed(s, e), oracleElapsed(t, c, s, e); got != want {
+				t.Fatalf("calendar %d %s: Elapsed(%v, %v) = %v, oracle %v", i, name(), s, e, got, want)
+			}
+			d := time.Duration(r.Int64N(int64(2000 * time.Hour)))
+			dl := c.Deadline(s, d)
+			if dl.IsZero() {
+				continue // a sparse calendar: beyond the search limit
+			}
+			if got := c.Elapsed(s, dl); got != d {
+				t.Fatalf("calendar %d %s: Elapsed(%v, Deadline(_, %v) = %v) = %v", i, name(), s, d, dl, got)
+			}
+			if got := oracleElapsed(t, c, s, dl); got != d {
+				t.Fatalf("calendar %d %s: oracle Elapsed(%v, Deadline(_, %v) = %v) = %v", i, name(), s, d, dl, got)
+			}
+			// Just before the deadline, d is not yet reached.
+			if before := dl.Add(-time.Nanosecond); d > 0 && !before.Before(s) && c.Elapsed(s, before) >= d {
+				t.Fatalf("calendar %d %s: %v already elapsed at %v, before the deadline %v", i, name(), d, before, dl)
+			}
+		}
+	}
+}

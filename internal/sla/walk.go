@@ -37,18 +37,56 @@ func (w *walker) next() (open, end int64, ok bool) {
 			return 0, 0, false
 		}
 		w.wins = w.cc.week[weekdayOfDay(w.day)]
-		if len(w.wins) > 0 && w.cc.hasHolidays {
-			if w.year == nil || w.day >= w.year.end || w.day < w.year.first {
-				y, _, _ := civilFromDays(w.day)
-				w.year = w.cc.holidaysOf(y)
-			}
-			if w.year.has(w.day) {
-				w.wins = nil
-			}
+		if len(w.wins) > 0 && w.holiday(w.day) {
+			w.wins = nil
 		}
 	}
 	s := w.wins[0]
 	w.wins = w.wins[1:]
 	base := w.day * secondsPerDay
 	return w.zone.instant(base + int64(s.open)), w.zone.instant(base + int64(s.close)), true
+}
+
+// holiday reports whether local day number day is a holiday.
+func (w *walker) holiday(day int64) bool {
+	if !w.cc.hasHolidays {
+		return false
+	}
+	if w.year == nil || day >= w.year.end || day < w.year.first {
+		y, _, _ := civilFromDays(day)
+		w.year = w.cc.holidaysOf(y)
+	}
+	return w.year.has(day)
+}
+
+// wholeDays passes over the days ahead whose open time can be counted whole, without listing
+// their windows, and returns how much open time they hold (seconds) and the instant the last
+// ends (Unix seconds), or n == 0 if none. Days qualify while the windows of the day before are
+// all listed, the cursor (sec, nsec) is not after the first one's start, the days lie in the
+// zone period of the last reading (no change of offset: their windows last what the wall clock
+// says), their open time stays under maxOpen (nanoseconds) and they end by maxEnd. Such a day
+// costs a few nanoseconds: a deadline a year away costs a year of days, not two years of
+// windows.
+func (w *walker) wholeDays(sec, nsec, maxOpen, maxEnd int64) (n, open, end int64) {
+	if len(w.wins) > 0 || !w.zone.ok || maxOpen <= 0 {
+		return 0, 0, 0
+	}
+	start := (w.day+1)*secondsPerDay - w.zone.off
+	if sec > start || (sec == start && nsec > 0) || start < w.zone.lo {
+		return 0, 0, 0
+	}
+	limit := (maxOpen - 1) / 1e9 // open time, in seconds, under maxOpen nanoseconds
+	for day := w.day + 1; day < w.end; day++ {
+		next := start + secondsPerDay
+		d := w.cc.dayOpen[weekdayOfDay(day)]
+		if d > 0 && w.holiday(day) {
+			d = 0
+		}
+		if next >= w.zone.hi || next > maxEnd || open+d > limit {
+			break
+		}
+		n, open, end, start = n+1, open+d, next, next
+	}
+	w.day += n
+	return n, open, end
 }

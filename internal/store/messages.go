@@ -49,6 +49,9 @@ func (tx *Tx) addMessage(ctx context.Context, m *opsdesk.Message, atts []opsdesk
 		m.Attachments = append(m.Attachments, opsdesk.Attachment{ID: aid, TicketID: m.TicketID, MessageID: id, Name: at.Name,
 			ContentType: at.ContentType, Size: at.Size, SHA256: at.SHA256, Internal: m.Internal, UploadedBy: uploader, CreatedAt: tx.now})
 	}
+	if err := tx.indexMessage(ctx, m); err != nil {
+		return err
+	}
 	kind := opsdesk.EventMessage
 	if m.Internal {
 		kind = opsdesk.EventNote

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
@@ -68,6 +68,7 @@ type slaTicket struct {
 	workaroundAt, next         time.Time     // next: the stored next_deadline
 	digest                     sql.NullInt64 // the stored sla_digest
 	changes                    []sla.StatusChange
+	xmin                       int64 // PostgreSQL: the row version read (see lockChanged)
 }
 
 func (t *slaTicket) timeline(opt SLAOptions) sla.Timeline {
@@ -85,7 +86,7 @@ const (
 // status history: two queries whatever their number. details adds what alerts need (number,
 // status, level, group, assignee). With lock, PostgreSQL locks the ticket rows until the
 // transaction ends, so that clocks are never written from a stale read (SQLite's writer lock
-// already serialises).
+// already serialises); without, it reads each row's version for lockChanged.
 func (tx *Tx) loadSLATickets(ctx context.Context, sel string, args []any, lock, details bool) ([]*slaTicket, error) {
 	envs, err := tx.envKinds(ctx)
 	if err != nil {
@@ -95,26 +96,35 @@ func (tx *Tx) loadSLATickets(ctx context.Context, sel string, args []any, lock, 
 	if details {
 		q += slaTicketDetails
 	}
+	if tx.db.dialect == Postgres {
+		q += `, t.xmin::text::bigint`
+	}
 	q += ` FROM tickets t WHERE t.id IN (` + sel + `) ORDER BY t.id`
 	if lock && tx.db.dialect == Postgres {
 		q += ` FOR UPDATE OF t`
 	}
 	strs := interner{}
 	var slab []slaTicket // tickets are allocated by the hundred
+	// One set of scan destinations for all the rows, copied to each ticket.
+	var r slaTicket
+	var severity sql.RawBytes
+	var env, taken, workaround, next, assignee sql.NullInt64
+	var created int64
+	dest := []any{&r.id, &r.customerID, &severity, &env, &created, &taken, &workaround, &next, &r.digest}
+	if details {
+		dest = append(dest, &r.key, &r.status, &r.level, &r.groupCode, &assignee)
+	}
+	if tx.db.dialect == Postgres {
+		dest = append(dest, &r.xmin)
+	}
 	list, err := collect(func(sc scanner) (*slaTicket, error) {
 		if len(slab) == cap(slab) {
 			slab = make([]slaTicket, 0, 256)
 		}
 		slab = slab[:len(slab)+1]
 		t := &slab[len(slab)-1]
-		var severity sql.RawBytes
-		var env, taken, workaround, next, assignee sql.NullInt64
-		var created int64
-		dest := []any{&t.id, &t.customerID, &severity, &env, &created, &taken, &workaround, &next, &t.digest}
-		if details {
-			dest = append(dest, &t.key, &t.status, &t.level, &t.groupCode, &assignee)
-		}
 		err := sc.Scan(dest...)
+		*t = r
 		t.severity, t.assigneeID = strs.of(severity), assignee.Int64
 		if env.Valid {
 			t.envID = env.Int64
@@ -144,9 +154,9 @@ func (tx *Tx) loadSLATickets(ctx context.Context, sel string, args []any, lock, 
 	var all []sla.StatusChange
 	var cur *slaTicket
 	start := 0
+	var id, at int64
+	var status sql.RawBytes
 	for rows.Next() {
-		var id, at int64
-		var status sql.RawBytes
 		if err := rows.Scan(&id, &at, &status); err != nil {
 			return nil, err
 		}
@@ -169,30 +179,57 @@ func (tx *Tx) loadSLATickets(ctx context.Context, sel string, args []any, lock, 
 }
 
 // loadClockRows reads the stored clocks of some tickets, by ticket and position in
-// sla.ClockKinds.
+// sla.ClockKinds: what settle compares and keeps (not elapsed_ms, paused_ms, computed_at).
 func (tx *Tx) loadClockRows(ctx context.Context, ids []int64) (map[int64]*[3]*clockRow, error) {
+	const cols = `ticket_id, clock, generation, severity, env_kind, target_s, deadline, warn_at, stopped_at, state, running,
+		stopped, alerted, due_at`
 	out := make(map[int64]*[3]*clockRow, len(ids))
-	for len(ids) > 0 {
-		n := min(len(ids), upsertChunk)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		rows, err := collect(scanClockRow)(tx.query(ctx, `SELECT `+clockColumns+` FROM sla_clocks WHERE ticket_id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...))
-		if err != nil {
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// One statement text whatever the number of tickets, so that it is prepared once.
+	q, arg := `SELECT `+cols+` FROM sla_clocks WHERE ticket_id = ANY(?)`, any(ids)
+	if tx.db.dialect == SQLite {
+		q, arg = `SELECT `+cols+` FROM sla_clocks WHERE ticket_id IN (SELECT value FROM json_each(?))`, idList(ids)
+	}
+	rows, err := tx.query(ctx, q, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	slab := make([]clockRow, 0, 3*len(ids)) // the rows, allocated at once
+	for rows.Next() {
+		var r clockRow
+		var target int64
+		var deadline, warn, stopped, due sql.NullInt64
+		if err := rows.Scan(&r.ticketID, &r.clock, &r.generation, &r.severity, &r.envKind, &target, &deadline, &warn, &stopped,
+			&r.state, &r.running, &r.stopped, &r.alerted, &due); err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			if i := slices.Index(sla.ClockKinds, r.clock); i >= 0 {
-				if out[r.ticketID] == nil {
-					out[r.ticketID] = new([3]*clockRow)
-				}
-				out[r.ticketID][i] = r
+		r.target = time.Duration(target) * time.Second
+		r.deadline, r.warnAt, r.stoppedAt, r.dueAt = fromMS(deadline), fromMS(warn), fromMS(stopped), fromMS(due)
+		if i := slices.Index(sla.ClockKinds, r.clock); i >= 0 {
+			if out[r.ticketID] == nil {
+				out[r.ticketID] = new([3]*clockRow)
 			}
+			slab = append(slab, r)
+			out[r.ticketID][i] = &slab[len(slab)-1]
 		}
-		ids = ids[n:]
 	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// idList writes ids as a JSON array, for SQLite's json_each.
+func idList(ids []int64) string {
+	b := make([]byte, 0, 8*len(ids)+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ']'))
 }
 
 // clockRow is a clock as stored in sla_clocks.
@@ -211,19 +248,6 @@ type clockRow struct {
 
 const clockColumns = `ticket_id, clock, generation, severity, env_kind, target_s, elapsed_ms, paused_ms, deadline, warn_at,
 	stopped_at, state, running, stopped, alerted, due_at, computed_at`
-
-func scanClockRow(sc scanner) (*clockRow, error) {
-	var r clockRow
-	var target, elapsed, paused, computed int64
-	var deadline, warn, stopped, due sql.NullInt64
-	err := sc.Scan(&r.ticketID, &r.clock, &r.generation, &r.severity, &r.envKind, &target, &elapsed, &paused, &deadline, &warn,
-		&stopped, &r.state, &r.running, &r.stopped, &r.alerted, &due, &computed)
-	r.target = time.Duration(target) * time.Second
-	r.elapsed, r.paused = time.Duration(elapsed)*time.Millisecond, time.Duration(paused)*time.Millisecond
-	r.deadline, r.warnAt, r.stoppedAt, r.dueAt = fromMS(deadline), fromMS(warn), fromMS(stopped), fromMS(due)
-	r.computedAt = time.UnixMilli(computed).UTC()
-	return &r, err
-}
 
 func (r *clockRow) values() []any {
 	return []any{r.ticketID, r.clock, r.generation, r.severity, r.envKind, int64(r.target / time.Second), r.elapsed.Milliseconds(),

@@ -20,6 +20,7 @@ type slaPlan struct {
 	next   time.Time
 	// Set by settle, from the stored clocks:
 	dirty  [3]bool         // the row differs from the stored one
+	stored [3]bool         // the row is stored (an update, not an insert)
 	events []opsdesk.Event // the history lines of re-targeted clocks
 }
 
@@ -97,7 +98,8 @@ func placeUntimed(tl sla.Timeline, k sla.ClockKind, now time.Time, startsNow boo
 	if startsNow {
 		now = now.Add(time.Nanosecond)
 	}
-	run := tl.Running(k, now)
+	var buf [8]sla.Interval
+	run := tl.AppendRunning(buf[:0], k, now)
 	running = len(run) > 0 && run[len(run)-1].End.IsZero()
 	if !running {
 		at = msTime(tl.StoppedAt(k))
@@ -162,6 +164,7 @@ func (p *slaPlan) settle(old *[3]*clockRow) {
 		}
 		r.dueAt = r.due()
 		p.dirty[i] = o == nil || !o.sameAs(r)
+		p.stored[i] = o != nil
 	}
 }
 

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/sla"
 )
 
@@ -51,11 +53,16 @@ func (pl *planner) wait() {
 // ready after its wait.
 func (tx *Tx) plan(ctx context.Context, pl *planner, ts []*slaTicket, opt SLAOptions) ([]*slaPlan, error) {
 	terms := make([]*slaTerms, len(ts))
+	byCustomer := map[int64]*slaTerms{}
 	for i, t := range ts {
+		if terms[i] = byCustomer[t.customerID]; terms[i] != nil {
+			continue
+		}
 		var err error
 		if terms[i], err = tx.slaTerms(ctx, t.customerID); err != nil {
 			return nil, err
 		}
+		byCustomer[t.customerID] = terms[i]
 	}
 	plans := make([]*slaPlan, len(ts))
 	slab := make([]slaPlan, len(ts)) // one allocation for them all
@@ -100,41 +107,59 @@ func (tx *Tx) settleAll(ctx context.Context, plans []*slaPlan, always bool) ([]*
 	return todo, nil
 }
 
-// upsertChunk bounds the rows of one multi-row statement (17 values each: well under the
-// parameter limits of both engines).
-const upsertChunk = 400
+// pgChunk bounds the rows of one statement on PostgreSQL: small enough that the planner joins
+// them to the table through its primary key.
+const pgChunk = 500
 
 // savePlans writes what settled plans changed: the clock rows that differ from the stored ones,
-// the history lines of re-targeted clocks, and the tickets' next deadlines and digests — a few
-// multi-row statements for a whole batch of tickets.
+// the history lines of re-targeted clocks, and the tickets' next deadlines and digests. On
+// PostgreSQL each is a few statements for a whole batch of tickets, whose values travel as
+// arrays (one statement text whatever the count); stored rows are updated, which spares the
+// attempt to insert that an upsert makes first.
 func (tx *Tx) savePlans(ctx context.Context, plans []*slaPlan) error {
-	var rows []*clockRow
-	var tickets [][3]any
+	if tx.db.dialect == SQLite {
+		return tx.savePlansRows(ctx, plans)
+	}
+	var updates, inserts []*clockRow
+	var tickets []*slaPlan
 	for _, p := range plans {
 		for i := range p.rows {
-			if p.dirty[i] {
-				rows = append(rows, &p.rows[i])
+			switch {
+			case !p.dirty[i]:
+			case p.stored[i]:
+				updates = append(updates, &p.rows[i])
+			default:
+				inserts = append(inserts, &p.rows[i])
 			}
 		}
-		for _, e := range p.events {
-			if err := tx.event(ctx, e); err != nil {
-				return err
-			}
-		}
-		if p.changed() {
-			tickets = append(tickets, [3]any{p.t.id, ms(p.next), p.digest})
-		}
-	}
-	for len(rows) > 0 {
-		n := min(len(rows), upsertChunk)
-		if err := tx.upsertClocks(ctx, rows[:n]); err != nil {
+		if err := tx.events(ctx, p.events); err != nil {
 			return err
 		}
-		rows = rows[n:]
+		if p.changed() {
+			tickets = append(tickets, p)
+		}
+	}
+	for _, w := range []struct {
+		rows []*clockRow
+		q    string
+	}{{updates, updateClocksPG}, {inserts, upsertClocksPG}} {
+		for rows := w.rows; len(rows) > 0; {
+			n := min(len(rows), pgChunk)
+			if _, err := tx.exec(ctx, w.q, clockArrays(rows[:n])...); err != nil {
+				return err
+			}
+			rows = rows[n:]
+		}
 	}
 	for len(tickets) > 0 {
-		n := min(len(tickets), upsertChunk)
-		if err := tx.setTicketClocks(ctx, tickets[:n]); err != nil {
+		n := min(len(tickets), pgChunk)
+		ids, next, digests := make([]int64, n), make([]*int64, n), make([]int64, n)
+		for i, p := range tickets[:n] {
+			ids[i], next[i], digests[i] = p.t.id, msPtr(p.next), p.digest
+		}
+		// Version and updated_at are left alone: a clock is not a change of the ticket.
+		if _, err := tx.exec(ctx, `UPDATE tickets AS t SET next_deadline = v.next, sla_digest = v.digest
+			FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS v(id, next, digest) WHERE t.id = v.id`, ids, next, digests); err != nil {
 			return err
 		}
 		tickets = tickets[n:]
@@ -142,48 +167,134 @@ func (tx *Tx) savePlans(ctx context.Context, plans []*slaPlan) error {
 	return nil
 }
 
-var clockUpdates = func() string {
+// The statements of savePlans on PostgreSQL, taking clockArrays.
+var (
+	clockUnnest = `unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
+		?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[])
+		AS v(` + clockColumns + `)`
+	updateClocksPG = `UPDATE sla_clocks AS c SET ` + clockSets("v.") + ` FROM ` + clockUnnest +
+		` WHERE c.ticket_id = v.ticket_id AND c.clock = v.clock`
+	upsertClocksPG = `INSERT INTO sla_clocks (` + clockColumns + `) SELECT * FROM ` + clockUnnest +
+		` ON CONFLICT (ticket_id, clock) DO UPDATE SET ` + clockSets("excluded.")
+)
+
+// clockArrays turns rows into one array per column of clockColumns.
+func clockArrays(rows []*clockRow) []any {
+	n := len(rows)
+	ids, gens, targets, elapsed, paused, computed := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n)
+	clocks, severities, envs, states, alerted := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n)
+	deadlines, warns, stops, dues := make([]*int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n)
+	running, stopped := make([]bool, n), make([]bool, n)
+	for i, r := range rows {
+		ids[i], clocks[i], gens[i], severities[i], envs[i] = r.ticketID, string(r.clock), r.generation, r.severity, r.envKind
+		targets[i], elapsed[i], paused[i] = int64(r.target/time.Second), r.elapsed.Milliseconds(), r.paused.Milliseconds()
+		deadlines[i], warns[i], stops[i], states[i] = msPtr(r.deadline), msPtr(r.warnAt), msPtr(r.stoppedAt), string(r.state)
+		running[i], stopped[i], alerted[i], dues[i], computed[i] = r.running, r.stopped, r.alerted, msPtr(r.dueAt), r.computedAt.UnixMilli()
+	}
+	return []any{ids, clocks, gens, severities, envs, targets, elapsed, paused, deadlines, warns, stops, states, running, stopped,
+		alerted, dues, computed}
+}
+
+// msPtr is ms for arrays: nil for the zero time.
+func msPtr(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	v := t.UnixMilli()
+	return &v
+}
+
+func (tx *Tx) events(ctx context.Context, es []opsdesk.Event) error {
+	for _, e := range es {
+		if err := tx.event(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The single-row statements of savePlansRows.
+var (
+	insertClockSQL = `INSERT INTO sla_clocks (` + clockColumns + `) VALUES (?` + strings.Repeat(", ?", 16) + `)
+		ON CONFLICT (ticket_id, clock) DO UPDATE SET ` + clockSets("excluded.")
+	updateClockSQL    = `UPDATE sla_clocks SET ` + clockSets("") + ` WHERE ticket_id = ? AND clock = ?`
+	setTicketClockSQL = `UPDATE tickets SET next_deadline = ?, sla_digest = ? WHERE id = ?`
+)
+
+// clockSets is the SET list of every column of clockColumns but the key, each set to from plus
+// its name, or to a parameter if from is "".
+func clockSets(from string) string {
 	var sets []string
-	for _, c := range strings.Split(clockColumns, ",") {
+	for _, c := range strings.Split(clockColumns, ",")[2:] { // all but ticket_id, clock
 		c = strings.TrimSpace(c)
-		if c != "ticket_id" && c != "clock" {
-			sets = append(sets, c+" = excluded."+c)
+		if from == "" {
+			sets = append(sets, c+" = ?")
+		} else {
+			sets = append(sets, c+" = "+from+c)
 		}
 	}
 	return strings.Join(sets, ", ")
-}()
-
-func (tx *Tx) upsertClocks(ctx context.Context, rows []*clockRow) error {
-	tuple := "(?" + strings.Repeat(", ?", 16) + ")"
-	args := make([]any, 0, len(rows)*17)
-	for _, r := range rows {
-		args = append(args, r.values()...)
-	}
-	_, err := tx.exec(ctx, `INSERT INTO sla_clocks (`+clockColumns+`) VALUES `+tuple+strings.Repeat(", "+tuple, len(rows)-1)+
-		` ON CONFLICT (ticket_id, clock) DO UPDATE SET `+clockUpdates, args...)
-	return err
 }
 
-// setTicketClocks stores tickets' next deadlines and clock digests, (id, deadline or nil,
-// digest) triples. It leaves version and updated_at alone: a clock is not a change of the
-// ticket. PostgreSQL takes them in one statement; SQLite updates a row twice as fast through a
-// prepared single-row statement as through UPDATE … FROM (VALUES …).
-func (tx *Tx) setTicketClocks(ctx context.Context, triples [][3]any) error {
-	if tx.db.dialect == SQLite {
-		for _, p := range triples {
-			if _, err := tx.exec(ctx, `UPDATE tickets SET next_deadline = ?, sla_digest = ? WHERE id = ?`, p[1], p[2], p[0]); err != nil {
+// savePlansRows is savePlans on SQLite: one statement per row, each prepared once and bound to
+// the transaction once — there as fast as multi-row statements, without their costs: a text
+// per number of rows in the statement cache, and a journal of every page such a statement
+// changes (kept, as it may fail half-way through, to undo it alone). A stored row is updated.
+func (tx *Tx) savePlansRows(ctx context.Context, plans []*slaPlan) error {
+	stmts := boundStmts{tx: tx}
+	for _, p := range plans {
+		for i := range p.rows {
+			if !p.dirty[i] {
+				continue
+			}
+			v := p.rows[i].values()
+			var err error
+			if p.stored[i] {
+				err = stmts.exec(ctx, updateClockSQL, append(v[2:], v[0], v[1])...)
+			} else {
+				err = stmts.exec(ctx, insertClockSQL, v...)
+			}
+			if err != nil {
 				return err
 			}
 		}
-		return nil
+		if err := tx.events(ctx, p.events); err != nil {
+			return err
+		}
 	}
-	const tuple = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
-	args := make([]any, 0, 3*len(triples))
-	for _, p := range triples {
-		args = append(args, p[0], p[1], p[2])
+	for _, p := range plans {
+		if p.changed() {
+			if err := stmts.exec(ctx, setTicketClockSQL, ms(p.next), p.digest, p.t.id); err != nil {
+				return err
+			}
+		}
 	}
-	_, err := tx.exec(ctx, `UPDATE tickets SET next_deadline = v.column2, sla_digest = v.column3 FROM (VALUES `+tuple+
-		strings.Repeat(", "+tuple, len(triples)-1)+`) AS v WHERE tickets.id = v.column1`, args...)
+	return nil
+}
+
+// boundStmts holds the statements a transaction runs many times, bound to it once.
+type boundStmts struct {
+	tx *Tx
+	m  map[string]*sql.Stmt
+}
+
+func (b *boundStmts) exec(ctx context.Context, q string, args ...any) error {
+	st, ok := b.m[q]
+	if !ok {
+		if b.m == nil {
+			b.m = map[string]*sql.Stmt{}
+		}
+		st = b.tx.stmt(ctx, q) // nil when not prepared: tx.exec then runs q and reports why
+		b.m[q] = st
+	}
+	var err error
+	if st != nil {
+		_, err = st.ExecContext(ctx, args...)
+	} else {
+		_, err = b.tx.exec(ctx, q, args...)
+	}
 	return err
 }
 
@@ -228,74 +339,4 @@ func (d *DB) RefreshTicketClocks(ctx context.Context, ticketID int64, opt SLAOpt
 		d.notify(TicketChange{Key: p.t.key, Kind: "updated"})
 	}
 	return p.clocks, nil
-}
-
-// RecomputeClocks recomputes and stores the clocks of every open ticket (new, open, waiting),
-// batch tickets per transaction, and returns how many it went through: after a calendar or
-// target edit (SLARecomputeJob), at start, after an import. Tickets and their status history
-// are read in bulk — two queries per batch — and a ticket whose clocks come out as stored
-// (same digest) costs no further read nor any write.
-func (d *DB) RecomputeClocks(ctx context.Context, opt SLAOptions, batch int) (int, error) {
-	opt, err := opt.withDefaults()
-	if err != nil {
-		return 0, err
-	}
-	if batch <= 0 {
-		batch = 2000
-	}
-	var after int64
-	total := 0
-	memo := map[string]any{} // terms, calendars and environments, read once for the whole run
-	for {
-		n := 0
-		err := d.inTx(ctx, "store.RecomputeClocks", func(tx *Tx) error {
-			tx.memo = memo
-			plans, err := tx.planBatch(ctx, &after, batch, opt)
-			if err != nil {
-				return err
-			}
-			n = len(plans)
-			if plans, err = tx.settleAll(ctx, plans, false); err != nil {
-				return err
-			}
-			return tx.savePlans(ctx, plans)
-		})
-		if err != nil {
-			return total, err
-		}
-		total += n
-		if n < batch {
-			return total, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return total, err
-		}
-	}
-}
-
-// planBatch reads up to batch open tickets after *after, in parts whose arithmetic runs while
-// the next part is read, and returns their plans; *after moves to the last one read.
-func (tx *Tx) planBatch(ctx context.Context, after *int64, batch int, opt SLAOptions) ([]*slaPlan, error) {
-	const part = 500
-	pl := newPlanner(tx.now, opt)
-	defer pl.wait()
-	var plans []*slaPlan
-	for len(plans) < batch {
-		size := min(part, batch-len(plans))
-		ts, err := tx.loadSLATickets(ctx, `SELECT id FROM tickets WHERE active = TRUE AND id > ? ORDER BY id LIMIT ?`,
-			[]any{*after, size}, true, false)
-		if err != nil || len(ts) == 0 {
-			return plans, err
-		}
-		*after = ts[len(ts)-1].id
-		ps, err := tx.plan(ctx, pl, ts, opt)
-		if err != nil {
-			return nil, err
-		}
-		plans = append(plans, ps...)
-		if len(ts) < size {
-			break
-		}
-	}
-	return plans, nil
 }

@@ -142,6 +142,9 @@ func (tx *Tx) createTicket(ctx context.Context, n *opsdesk.NewTicket) (string, e
 	if err != nil {
 		return "", err
 	}
+	if err := tx.indexSubject(ctx, id, cust.ID, n.Subject); err != nil {
+		return "", err
+	}
 	if err := tx.event(ctx, opsdesk.Event{TicketID: id, Kind: opsdesk.EventCreated, New: string(n.Channel), Reason: why}); err != nil {
 		return "", err
 	}

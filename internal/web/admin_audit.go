@@ -67,6 +67,8 @@ func auditLink(e opsdesk.AuditEntry) string {
 		return "/environments/" + id
 	case "calendar":
 		return "/admin/calendars/" + id
+	case "problem":
+		return "/problems/" + id
 	}
 	return ""
 }

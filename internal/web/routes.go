@@ -49,8 +49,19 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /tickets/{key}/qualify", staff, s.qualify)
 	s.handle(mux, "POST /tickets/{key}/escalate", staff, s.escalate)
 	s.handle(mux, "POST /tickets/{key}/workaround", staff, s.recordWorkaround)
+	s.handle(mux, "POST /tickets/{key}/problem", staff, s.linkTicketProblem)
 	s.handle(mux, "GET /tickets/{key}/attachments/{id}", staff, s.attachment)
 	s.handle(mux, "GET /tickets/{key}/messages/{id}/raw.eml", staff, s.messageRaw)
+
+	// Problems: the vendor's team groups incidents of one cause, and resolves them together.
+	s.handle(mux, "GET /problems", staff, s.problems)
+	s.handle(mux, "GET /problems/new", staff, s.newProblem)
+	s.handle(mux, "POST /problems", staff, s.createProblem)
+	s.handle(mux, "GET /problems/{id}", staff, s.problem)
+	s.handle(mux, "POST /problems/{id}", staff, s.updateProblem)
+	s.handle(mux, "POST /problems/{id}/tickets", staff, s.linkProblemTicket)
+	s.handle(mux, "POST /problems/{id}/tickets/{key}/unlink", staff, s.unlinkProblemTicket)
+	s.handle(mux, "POST /problems/{id}/resolve", staff, s.resolveProblem)
 
 	// Administration: admins and ops managers; the store refuses what an ops manager may not do.
 	s.handle(mux, "GET /admin", manager, func(c *call) { c.redirect("/admin/users") })

@@ -27,8 +27,9 @@ type ticketPage struct {
 	Types    []option
 	Levels   []option // escalate: every other level, marked when the contract lacks it
 	Contract *opsdesk.Contract
-	Upload   string    // the size limit of an attachment
-	SLA      *slaPanel // the service-level clocks
+	Upload   string         // the size limit of an attachment
+	SLA      *slaPanel      // the service-level clocks
+	Problem  *ticketProblem // the problem the ticket is linked to, or the form linking it
 }
 
 // ticketForms are the forms of the ticket page; a failed submission re-renders its own with
@@ -64,6 +65,10 @@ func (s *Server) showTicket(c *call, status int, forms ticketForms) {
 		return
 	}
 	if p.SLA, err = s.ticketSLA(c, t); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Problem, err = s.ticketProblemBox(c, t); err != nil {
 		s.fail(c, err)
 		return
 	}
