@@ -236,7 +236,12 @@ func TestIMAPTLS(t *testing.T) {
 			})
 			e.dc.Append(t, "INBOX", imapRequests(1+i, 2+i)...)
 			e.start(t, &mail.IMAPPoller{Mailbox: m, TLSConfig: e.dc.TLSConfig})
-			waitFor(t, 10*time.Second, "delivery over "+sec, func() bool { return e.tickets(t) >= 2+i })
+			// The messages leave INBOX after their tickets are committed: wait for both, so the
+			// count below sees only what the untrusted poller could not read.
+			waitFor(t, 10*time.Second, "delivery over "+sec, func() bool {
+				n, _ := e.dc.Count(t, "INBOX")
+				return e.tickets(t) >= 2+i && n == 0
+			})
 		})
 	}
 	m := e.mailbox(t, func(m *store.Mailbox) { m.Name, m.Security = "untrusted", "starttls" })
