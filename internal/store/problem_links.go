@@ -14,66 +14,58 @@ import (
 // problem's audit. Staff only. Errors: forbidden, not found (problem or ticket), conflict (the
 // problem is closed, or the ticket is already linked).
 func (d *DB) LinkTicket(ctx context.Context, problemID int64, key string) (*opsdesk.Problem, error) {
-	if err := mayWorkProblems(ctx); err != nil {
-		return nil, err
-	}
-	var out *opsdesk.Problem
-	var tkey string
-	err := d.inTx(ctx, "store.LinkTicket", func(tx *Tx) error {
-		if err := tx.lockProblem(ctx, problemID); err != nil {
-			return err
-		}
-		p, err := tx.problemByID(ctx, problemID)
-		if err != nil {
-			return err
-		}
-		if p.Status == opsdesk.ProblemClosed {
-			return opsdesk.Conflict("status", "%s is closed: link the ticket to an open problem", p.Key)
-		}
-		t, err := tx.ticketByKey(ctx, key)
-		if err != nil {
-			return err
-		}
-		tkey = t.Key
-		if other, err := tx.problemOfTicket(ctx, t.ID); err != nil && !opsdesk.IsKind(err, opsdesk.KindNotFound) {
-			return err
-		} else if err == nil {
-			if other.ID == p.ID {
-				return opsdesk.Conflict("ticket", "%s is already linked to %s", t.Key, p.Key)
+	return d.changeLink(ctx, "store.LinkTicket", problemID, key, "link the ticket to an open problem",
+		func(tx *Tx, p *opsdesk.Problem, t *opsdesk.Ticket) error {
+			if other, err := tx.problemOfTicket(ctx, t.ID); err != nil && !opsdesk.IsKind(err, opsdesk.KindNotFound) {
+				return err
+			} else if err == nil {
+				if other.ID == p.ID {
+					return opsdesk.Conflict("ticket", "%s is already linked to %s", t.Key, p.Key)
+				}
+				return opsdesk.Conflict("ticket", "%s is linked to %s: unlink it there first", t.Key, other.Key)
 			}
-			return opsdesk.Conflict("ticket", "%s is linked to %s: unlink it there first", t.Key, other.Key)
-		}
-		_, err = tx.exec(ctx, `INSERT INTO problem_tickets (ticket_id, problem_id, linked_by, linked_at) VALUES (?, ?, ?, ?)`,
-			t.ID, p.ID, opsdesk.ActorFrom(ctx).Label, tx.now.UnixMilli())
-		if isUniqueViolation(err) {
-			return opsdesk.Conflict("ticket", "%s is already linked to a problem", t.Key)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.linkChanged(ctx, p, t, "", p.String(), "link", opsdesk.Change{Field: "ticket", New: t.Key}); err != nil {
-			return err
-		}
-		out, err = tx.problemByID(ctx, p.ID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	d.notify(TicketChange{Key: tkey, Kind: "updated"})
-	return out, nil
+			_, err := tx.exec(ctx, `INSERT INTO problem_tickets (ticket_id, problem_id, linked_by, linked_at) VALUES (?, ?, ?, ?)`,
+				t.ID, p.ID, opsdesk.ActorFrom(ctx).Label, tx.now.UnixMilli())
+			if isUniqueViolation(err) {
+				return opsdesk.Conflict("ticket", "%s is already linked to a problem", t.Key)
+			}
+			if err != nil {
+				return err
+			}
+			return tx.linkChanged(ctx, p, t, "", p.String(), "link", opsdesk.Change{Field: "ticket", New: t.Key})
+		})
 }
 
 // UnlinkTicket removes a ticket from a problem, with a line in the ticket's history and the
 // problem's audit. Staff only. Errors: forbidden, not found (problem, ticket, or no such link),
 // conflict (the problem is closed).
 func (d *DB) UnlinkTicket(ctx context.Context, problemID int64, key string) (*opsdesk.Problem, error) {
+	return d.changeLink(ctx, "store.UnlinkTicket", problemID, key, "its tickets stay linked",
+		func(tx *Tx, p *opsdesk.Problem, t *opsdesk.Ticket) error {
+			res, err := tx.exec(ctx, `DELETE FROM problem_tickets WHERE ticket_id = ? AND problem_id = ?`, t.ID, p.ID)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return opsdesk.NotFound("%s is not linked to %s", t.Key, p.Key)
+			}
+			return tx.linkChanged(ctx, p, t, p.String(), "", "unlink", opsdesk.Change{Field: "ticket", Old: t.Key})
+		})
+}
+
+// changeLink runs change on a problem and a ticket, in one transaction with the problem locked:
+// staff only, the problem open (closedHint completes the conflict's message), the ticket visible.
+// It returns the problem as changed and tells the ticket's watchers.
+func (d *DB) changeLink(ctx context.Context, op string, problemID int64, key, closedHint string,
+	change func(tx *Tx, p *opsdesk.Problem, t *opsdesk.Ticket) error) (*opsdesk.Problem, error) {
 	if err := mayWorkProblems(ctx); err != nil {
 		return nil, err
 	}
 	var out *opsdesk.Problem
 	var tkey string
-	err := d.inTx(ctx, "store.UnlinkTicket", func(tx *Tx) error {
+	err := d.inTx(ctx, op, func(tx *Tx) error {
 		if err := tx.lockProblem(ctx, problemID); err != nil {
 			return err
 		}
@@ -82,23 +74,14 @@ func (d *DB) UnlinkTicket(ctx context.Context, problemID int64, key string) (*op
 			return err
 		}
 		if p.Status == opsdesk.ProblemClosed {
-			return opsdesk.Conflict("status", "%s is closed: its tickets stay linked", p.Key)
+			return opsdesk.Conflict("status", "%s is closed: %s", p.Key, closedHint)
 		}
 		t, err := tx.ticketByKey(ctx, key)
 		if err != nil {
 			return err
 		}
 		tkey = t.Key
-		res, err := tx.exec(ctx, `DELETE FROM problem_tickets WHERE ticket_id = ? AND problem_id = ?`, t.ID, p.ID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return opsdesk.NotFound("%s is not linked to %s", t.Key, p.Key)
-		}
-		if err := tx.linkChanged(ctx, p, t, p.String(), "", "unlink", opsdesk.Change{Field: "ticket", Old: t.Key}); err != nil {
+		if err := change(tx, p, t); err != nil {
 			return err
 		}
 		out, err = tx.problemByID(ctx, p.ID)
