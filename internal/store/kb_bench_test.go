@@ -106,17 +106,7 @@ func (g *textGen) lang() opsdesk.Lang {
 // then rebuilds the search index.
 func seedKB(b *testing.B, db *store.DB, nTickets, nArticles int) {
 	ctx := admin
-	if err := db.SeedDefaults(ctx); err != nil {
-		b.Fatal(err)
-	}
-	var custs []*opsdesk.Customer
-	for i := range 20 {
-		c := &opsdesk.Customer{Code: fmt.Sprintf("K%02d", i), Name: fmt.Sprintf("Customer %d", i), Domains: []string{fmt.Sprintf("k%02d.example", i)}}
-		if err := db.CreateCustomer(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-		custs = append(custs, c)
-	}
+	custs := benchCustomers(b, db, "K")
 	g := newTextGen(42)
 	t0 := time.Now()
 	// Batches of 500: a batch is one savepoint of a group commit, whose statement journal SQLite

@@ -28,17 +28,7 @@ var slaBenchNow = time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
 // for the customer for a day, half of these answered since.
 func seedOpenTickets(b *testing.B, db *store.DB, n int) {
 	ctx := admin
-	if err := db.SeedDefaults(ctx); err != nil {
-		b.Fatal(err)
-	}
-	var custs []*opsdesk.Customer
-	for i := range 20 {
-		c := &opsdesk.Customer{Code: fmt.Sprintf("S%02d", i), Name: fmt.Sprintf("Customer %d", i), Domains: []string{fmt.Sprintf("s%02d.example", i)}}
-		if err := db.CreateCustomer(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-		custs = append(custs, c)
-	}
+	custs := benchCustomers(b, db, "S")
 	if err := db.SeedSLADefaults(ctx); err != nil {
 		b.Fatal(err)
 	}

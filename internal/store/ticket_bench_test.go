@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,17 +20,7 @@ import (
 // through the store's own batch method.
 func seedTickets(b *testing.B, db *store.DB, n int) []*opsdesk.Customer {
 	ctx := admin
-	if err := db.SeedDefaults(ctx); err != nil {
-		b.Fatal(err)
-	}
-	var custs []*opsdesk.Customer
-	for i := range 20 {
-		c := &opsdesk.Customer{Code: fmt.Sprintf("C%02d", i), Name: fmt.Sprintf("Customer %d", i), Domains: []string{fmt.Sprintf("c%02d.example", i)}}
-		if err := db.CreateCustomer(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-		custs = append(custs, c)
-	}
+	custs := benchCustomers(b, db, "C")
 	sevs := []string{"blocking", "major", "minor", "question", "evolution"}
 	cats := []string{"application", "mobile", "integration", "database"}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -119,4 +110,22 @@ func BenchmarkListTickets(b *testing.B) {
 			}
 		}
 	}
+}
+
+// benchCustomers seeds the defaults and 20 customers coded prefix00 to prefix19 (their mail
+// domain is the code in lower case, .example), for the benchmarks' synthetic data.
+func benchCustomers(b *testing.B, db *store.DB, prefix string) []*opsdesk.Customer {
+	if err := db.SeedDefaults(admin); err != nil {
+		b.Fatal(err)
+	}
+	var custs []*opsdesk.Customer
+	for i := range 20 {
+		code := fmt.Sprintf("%s%02d", prefix, i)
+		c := &opsdesk.Customer{Code: code, Name: fmt.Sprintf("Customer %d", i), Domains: []string{strings.ToLower(code) + ".example"}}
+		if err := db.CreateCustomer(admin, c); err != nil {
+			b.Fatal(err)
+		}
+		custs = append(custs, c)
+	}
+	return custs
 }
