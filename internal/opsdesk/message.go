@@ -76,7 +76,8 @@ type TicketPatch struct {
 	Category      *string
 	EnvironmentID *int64 // 0 clears
 	Type          *TicketType
-	Reason        string // why, kept in history (required for some changes)
+	Resolution    *Resolution // required with Status resolved, refused otherwise
+	Reason        string      // why, kept in history (required for some changes)
 }
 
 // Empty tells whether the patch changes nothing.

@@ -198,7 +198,11 @@ type Ticket struct {
 	ResolvedAt    time.Time // last resolution
 	ClosedAt      time.Time
 	ReopenCount   int
-	Version       int64 // incremented by every change, for optimistic checks and live updates
+	// The last resolution: its summary (public) and cause code; kept when the ticket reopens, so
+	// that the next resolution starts from it.
+	ResolutionSummary string
+	Cause             string
+	Version           int64 // incremented by every change, for optimistic checks and live updates
 	// NextDeadline is the nearest deadline of the ticket's running, targeted SLA clocks as last
 	// stored by the SLA scheduler; zero when none runs (paused, met, or no target).
 	NextDeadline time.Time
