@@ -34,8 +34,9 @@ type SLAAlert struct {
 	RecordedAt  time.Time     // when the scheduler saw it
 	Level       opsdesk.Level // the ticket's level then
 	EscalatedTo opsdesk.Level // the level the breach moved the ticket to; "" if it did not
-	// Recipients are the users to tell: for a warning the assignee, else the members of the
-	// ticket's group, else every active agent of its level; for a breach the ops managers.
+	// Recipients are the users to tell: for a warning the assignee (first) and the members of
+	// the ticket's group, or every active agent of its level when the group has none (or the
+	// ticket no group); for a breach the ops managers.
 	Recipients []int64
 }
 
@@ -182,19 +183,27 @@ func (tx *Tx) slaEscalate(ctx context.Context, t *slaTicket, terms *slaTerms, re
 // alertRecipients lists who is told of an alert (see SLAAlert.Recipients).
 func (tx *Tx) alertRecipients(ctx context.Context, t *slaTicket, kind string) ([]int64, error) {
 	ids := func(q string, args ...any) ([]int64, error) { return collect(scanInt64)(tx.query(ctx, q, args...)) }
-	switch {
-	case kind == AlertBreach:
+	if kind == AlertBreach {
 		return ids(`SELECT id FROM users WHERE role = 'ops_manager' AND NOT disabled ORDER BY id`)
-	case t.assigneeID != 0:
-		return []int64{t.assigneeID}, nil
-	case t.groupCode != "":
-		members, err := ids(`SELECT u.id FROM group_members g JOIN users u ON u.id = g.user_id
+	}
+	var team []int64
+	var err error
+	if t.groupCode != "" {
+		team, err = ids(`SELECT u.id FROM group_members g JOIN users u ON u.id = g.user_id
 			WHERE g.group_code = ? AND NOT u.disabled ORDER BY u.id`, t.groupCode)
-		if err != nil || len(members) > 0 {
-			return members, err
+		if err != nil {
+			return nil, err
 		}
 	}
-	return ids(`SELECT id FROM users WHERE role = 'agent' AND level = ? AND NOT disabled ORDER BY id`, t.level)
+	if len(team) == 0 {
+		if team, err = ids(`SELECT id FROM users WHERE role = 'agent' AND level = ? AND NOT disabled ORDER BY id`, t.level); err != nil {
+			return nil, err
+		}
+	}
+	if t.assigneeID != 0 && !slices.Contains(team, t.assigneeID) {
+		team = append([]int64{t.assigneeID}, team...)
+	}
+	return team, nil
 }
 
 // scanInt64 reads a row of one integer, such as an id.
