@@ -54,6 +54,41 @@ var domainFR = map[string]string{
 	"a category needs a code and labels in French and English":       "un domaine a besoin d'un code et de libellés en français et en anglais",
 	"a severity needs a code and labels in French and English":       "une gravité a besoin d'un code et de libellés en français et en anglais",
 	"must be 1 or more (1 is the most severe)":                       "doit valoir 1 ou plus (1 est la plus grave)",
+
+	// Knowledge base and search.
+	"a published article is changed by ops managers and admins; ask one to withdraw it to draft": "un article publié est modifié par les responsables Ops et les administrateurs ; demandez à l'un d'eux de le repasser en brouillon",
+	"only ops managers and admins publish articles":                                              "seuls les responsables Ops et les administrateurs publient les articles",
+	"only ops managers and admins withdraw published articles":                                   "seuls les responsables Ops et les administrateurs retirent un article publié",
+	"only the vendor's team edits the knowledge base":                                            "seule l'équipe de l'éditeur modifie la base de connaissances",
+	"only the vendor's team links articles to tickets":                                           "seule l'équipe de l'éditeur lie des articles aux tickets",
+	"only the vendor's team writes articles":                                                     "seule l'équipe de l'éditeur rédige des articles",
+	"revisions are for the vendor's team":                                                        "les révisions sont réservées à l'équipe de l'éditeur",
+	"a restricted article names the customers who read it":                                       "un article restreint nomme les clients qui le lisent",
+	"only a restricted article names customers":                                                  "seul un article restreint nomme des clients",
+	"must be article or procedure":                                                               "doit être un article ou une procédure",
+	"the two texts must be in different languages":                                               "les deux textes doivent être dans des langues différentes",
+	"must be fr or en, and not a text the change also sets":                                      "doit être fr ou en, et pas un texte que la modification écrit aussi",
+	"an article keeps at least one text":                                                         "un article garde au moins un texte",
+	"only procedures have steps":                                                                 "seules les procédures ont des étapes",
+	"an article has at most a French and an English text":                                        "un article a au plus un texte français et un texte anglais",
+	"an article needs a French or an English text":                                               "un article a besoin d'un texte en français ou en anglais",
+	"is required: the version of the article you edited":                                         "est obligatoire : la version de l'article que vous avez modifiée",
+	"must be internal, customers or restricted":                                                  "doit être interne, clients ou restreint",
+	"must be draft, review or published":                                                         "doit être brouillon, en relecture ou publié",
+	"must be ticket, article or empty for both":                                                  "doit être ticket, article ou vide pour les deux",
+	"is not a cursor this list gave":                                                             "n'est pas un curseur donné par cette liste",
+
+	// Problems and calendars.
+	"problems are the vendor's team's records":      "les problèmes sont des fiches de l'équipe de l'éditeur",
+	"is longer than 100,000 characters":             "dépasse 100 000 caractères",
+	"must be open, known_error, resolved or closed": "doit être ouvert, erreur connue, résolu ou clos",
+	"a known error needs its workaround":            "une erreur connue a besoin de son contournement",
+	"is required to notify the requesters":          "est obligatoire pour prévenir les demandeurs",
+	"a new problem is open or a known error":        "un nouveau problème est ouvert ou une erreur connue",
+	"must be an active member of the vendor's team": "doit être un membre actif de l'équipe de l'éditeur",
+	"only admins and ops managers manage calendars": "seuls les administrateurs et les responsables Ops gèrent les calendriers",
+	"only the vendor's team sees calendars":         "seule l'équipe de l'éditeur voit les calendriers",
+	"is required, at most 100 characters":           "est obligatoire, 100 caractères au plus",
 }
 
 // domainPatternsFR translates the messages that carry a value (an address, a code), keeping it.
