@@ -8,6 +8,8 @@
 //	opsdesk token create …        create an API token
 //	opsdesk backup --to FILE      copy a live SQLite database
 //	opsdesk sla deadline|elapsed  business-time arithmetic on a calendar file
+//	opsdesk env add|list …        manage customer environments
+//	opsdesk deploy …              record a deployment (from a pipeline: --api-url and a token)
 //	opsdesk version               print the version
 //
 // Every command takes the same settings (flags or OPSDESK_ variables; see `opsdesk serve --help`).
@@ -74,6 +76,8 @@ func commands() map[string]command {
 		"backup":   {"copy a live SQLite database to a file", backupCmd},
 		"sla":      {"business-time calculator: deadline, elapsed", slaCmd},
 		"mail":     {"inspect inbound mail: parse FILE.eml [--route]", mailCmd},
+		"env":      {"manage customer environments: add, list (database, or the API with --api-url)", envCmd},
+		"deploy":   {"record a deployment to a customer environment (database, or the API with --api-url)", deployCmd},
 		"version":  {"print the version", versionCmd},
 	}
 }

@@ -48,19 +48,6 @@ type newContact struct {
 	Lang  string `json:"lang" enum:"fr,en,"`
 }
 
-// environment is one of a customer's installations.
-type environment struct {
-	ID        int64  `json:"id"`
-	Customer  string `json:"customer" doc:"customer code"`
-	Kind      string `json:"kind" enum:"test,preprod,prod"`
-	Name      string `json:"name"`
-	URL       string `json:"url"`
-	Status    string `json:"status" enum:"active,maintenance,retired"`
-	Notes     string `json:"notes,omitempty"`
-	CreatedAt string `json:"created_at" format:"date-time"`
-	UpdatedAt string `json:"updated_at" format:"date-time"`
-}
-
 func (a *API) customerJSON(r *http.Request, c *opsdesk.Customer) customer {
 	j := customer{ID: c.ID, Code: c.Code, Name: c.Name, Domains: c.Domains, Lang: string(c.Lang),
 		CreatedAt: apijson.Stamp(c.CreatedAt), UpdatedAt: apijson.Stamp(c.UpdatedAt)}
@@ -140,26 +127,4 @@ func (a *API) createContact(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return created(w, Prefix+"/customers/"+url.PathEscape(c.Code)+"/contacts", contactJSON(ct, c.Code))
-}
-
-func (a *API) listEnvironments(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.db.CustomerByCode(r.Context(), r.PathValue("code"))
-	if err != nil {
-		return err
-	}
-	envs, err := a.db.ListEnvironments(r.Context(), c.ID)
-	if err != nil {
-		return err
-	}
-	staff := opsdesk.ActorFrom(r.Context()).IsStaff()
-	out := items[environment]{Items: []environment{}}
-	for _, e := range envs {
-		j := environment{ID: e.ID, Customer: c.Code, Kind: string(e.Kind), Name: e.Name, URL: e.URL, Status: string(e.Status),
-			CreatedAt: apijson.Stamp(e.CreatedAt), UpdatedAt: apijson.Stamp(e.UpdatedAt)}
-		if staff {
-			j.Notes = e.Notes
-		}
-		out.Items = append(out.Items, j)
-	}
-	return writeJSON(w, http.StatusOK, out)
 }

@@ -53,6 +53,8 @@ func TestIsolation(t *testing.T) {
 		report := "/api/v1/reports/sla?month=" + reportMonth(t, *month)
 		calendar := "/api/v1/calendars/" + strconv.FormatInt(e.calendars("root")["24/7"].ID, 10)
 		prb := e.seedProblem(acme.ticket.Number) // a problem the staff linked ACME's ticket to
+		kb := e.seedKB(acme.ticket.Number)       // an article restricted to ACME, linked to ACME's ticket
+		ev := e.seedEnvironment()                // ACME's prod: a server, a deployment, a window, an access grant
 		noACME := func(t *testing.T, r *resp) {
 			r.want(t, http.StatusOK, nil)
 			for _, s := range []string{"ACME", "acme.example", "Secret of ACME", acme.ticket.Number} {
@@ -92,6 +94,7 @@ func TestIsolation(t *testing.T) {
 				control: strconv.FormatInt(globex.attachment, 10)},
 			{pattern: "GET /api/v1/tickets/{number}/sla", method: "GET", path: tk + "/sla", want: 404},
 			{pattern: "POST /api/v1/tickets/{number}/workaround", method: "POST", path: tk + "/workaround", body: map[string]any{"text": "t"}, want: 404},
+			{pattern: "GET /api/v1/tickets/{number}/survey", method: "GET", path: tk + "/survey", want: 404},
 			{pattern: "GET /api/v1/customers", method: "GET", path: "/api/v1/customers", check: noACME},
 			{pattern: "POST /api/v1/customers", method: "POST", path: "/api/v1/customers", body: map[string]any{"code": "ACME2", "name": "x"}, want: 403},
 			{pattern: "GET /api/v1/customers/{code}", method: "GET", path: "/api/v1/customers/ACME", want: 404},
@@ -121,6 +124,7 @@ func TestIsolation(t *testing.T) {
 			{pattern: "DELETE /api/v1/webhooks/{id}", method: "DELETE", path: "/api/v1/webhooks/1", want: 403},
 			{pattern: "GET /api/v1/webhooks/{id}/deliveries", method: "GET", path: "/api/v1/webhooks/1/deliveries", want: 403},
 			// Problems are the vendor's team's records: customers neither read nor change them.
+			{pattern: "GET /api/v1/cause-codes", method: "GET", path: "/api/v1/cause-codes", want: 403},
 			{pattern: "GET /api/v1/problems", method: "GET", path: "/api/v1/problems", want: 403},
 			{pattern: "POST /api/v1/problems", method: "POST", path: "/api/v1/problems", body: map[string]any{"title": "t"}, want: 403},
 			{pattern: "GET /api/v1/problems/{id}", method: "GET", path: prb, want: 403},
@@ -129,6 +133,20 @@ func TestIsolation(t *testing.T) {
 			{pattern: "POST /api/v1/problems/{id}/tickets", method: "POST", path: prb + "/tickets", body: map[string]any{"ticket": globex.ticket.Number}, want: 403},
 			{pattern: "DELETE /api/v1/problems/{id}/tickets/{number}", method: "DELETE", path: prb + "/tickets/" + acme.ticket.Number, want: 403},
 			{pattern: "POST /api/v1/problems/{id}/resolve", method: "POST", path: prb + "/resolve", body: map[string]any{"notify": true, "message": "m"}, want: 403},
+			// Knowledge base: ACME's restricted article is not found; customers do not write
+			// articles nor read their revisions, and only staff link articles and tick steps.
+			{pattern: "GET /api/v1/articles", method: "GET", path: "/api/v1/articles", check: noACME},
+			{pattern: "POST /api/v1/articles", method: "POST", path: "/api/v1/articles", body: map[string]any{"lang": "en", "title": "t"}, want: 403},
+			{pattern: "GET /api/v1/articles/{id}", method: "GET", path: kb, want: 404},
+			{pattern: "PATCH /api/v1/articles/{id}", method: "PATCH", path: kb, body: map[string]any{"version": 3, "title": "t"}, want: 404},
+			{pattern: "GET /api/v1/articles/{id}/revisions", method: "GET", path: kb + "/revisions", want: 403},
+			{pattern: "GET /api/v1/articles/{id}/diff", method: "GET", path: kb + "/diff?from=1&to=1", want: 403},
+			{pattern: "GET /api/v1/search", method: "GET", path: "/api/v1/search?q=secret", check: noACME},
+			{pattern: "GET /api/v1/tickets/{number}/articles", method: "GET", path: tk + "/articles", want: 404},
+			{pattern: "POST /api/v1/tickets/{number}/articles", method: "POST", path: tk + "/articles", body: map[string]any{"article": 1}, want: 403},
+			{pattern: "DELETE /api/v1/tickets/{number}/articles/{id}", method: "DELETE", path: tk + "/articles/1", want: 403},
+			{pattern: "POST /api/v1/tickets/{number}/procedure-steps", method: "POST", path: tk + "/procedure-steps",
+				body: map[string]any{"article": 1, "lang": "en", "position": 1}, want: 403},
 			// Business calendars hold no organisation's data, but customers neither read nor
 			// change them: staff read them, admins and ops managers write them.
 			{pattern: "GET /api/v1/calendars", method: "GET", path: "/api/v1/calendars", want: 403},
@@ -136,6 +154,33 @@ func TestIsolation(t *testing.T) {
 			{pattern: "GET /api/v1/calendars/{id}", method: "GET", path: calendar, want: 403},
 			{pattern: "PUT /api/v1/calendars/{id}", method: "PUT", path: calendar, body: map[string]any{"timezone": "UTC", "always_open": true}, want: 403},
 			{pattern: "DELETE /api/v1/calendars/{id}", method: "DELETE", path: calendar, want: 403},
+			// Environments: everything of ACME's is not found, writes included (the environment is
+			// looked up before the permission check); Alice's control requests get 403 or 200.
+			{pattern: "POST /api/v1/customers/{code}/environments", method: "POST", path: "/api/v1/customers/ACME/environments",
+				body: map[string]any{"kind": "test", "name": "Mine"}, want: 404},
+			{pattern: "GET /api/v1/customers/{code}/twin-check", method: "GET", path: "/api/v1/customers/ACME/twin-check", want: 404},
+			{pattern: "GET /api/v1/environments/{id}", method: "GET", path: ev.env, want: 404},
+			{pattern: "PATCH /api/v1/environments/{id}", method: "PATCH", path: ev.env,
+				body: map[string]any{"name": "Stolen", "customer_sees": map[string]any{"servers": true}}, want: 404},
+			{pattern: "GET /api/v1/environments/{id}/servers", method: "GET", path: ev.env + "/servers", want: 404},
+			{pattern: "POST /api/v1/environments/{id}/servers", method: "POST", path: ev.env + "/servers", body: map[string]any{"hostname": "evil"}, want: 404},
+			{pattern: "PATCH /api/v1/environments/{id}/servers/{sid}", method: "PATCH", path: ev.server, body: map[string]any{"hostname": "evil"}, want: 404},
+			{pattern: "DELETE /api/v1/environments/{id}/servers/{sid}", method: "DELETE", path: ev.server, want: 404},
+			{pattern: "GET /api/v1/environments/{id}/components", method: "GET", path: ev.env + "/components", want: 404},
+			{pattern: "GET /api/v1/environments/{id}/deployments", method: "GET", path: ev.env + "/deployments", want: 404},
+			{pattern: "POST /api/v1/environments/{id}/deployments", method: "POST", path: ev.env + "/deployments",
+				body: map[string]any{"component": "app", "version": "1.0"}, want: 404},
+			{pattern: "PATCH /api/v1/environments/{id}/deployments/{did}", method: "PATCH", path: ev.deployment, body: map[string]any{"outcome": "failed"}, want: 404},
+			{pattern: "GET /api/v1/environments/{id}/access", method: "GET", path: ev.env + "/access?all=true", want: 404},
+			{pattern: "POST /api/v1/environments/{id}/access", method: "POST", path: ev.env + "/access",
+				body: map[string]any{"user": "n1@vendor.example", "kind": "ssh", "reason": "r", "expires_at": "2099-01-01T00:00:00Z"}, want: 404},
+			{pattern: "POST /api/v1/access/{gid}/revoke", method: "POST", path: ev.grant + "/revoke", body: map[string]any{"reason": "r"}, want: 404},
+			{pattern: "GET /api/v1/access/expired", method: "GET", path: "/api/v1/access/expired?at=2099-01-01T00:00:00Z", want: 403},
+			{pattern: "GET /api/v1/environments/{id}/maintenance", method: "GET", path: ev.env + "/maintenance", want: 404},
+			{pattern: "POST /api/v1/environments/{id}/maintenance", method: "POST", path: ev.env + "/maintenance",
+				body: map[string]any{"title": "t", "starts_at": "2099-01-01T00:00:00Z", "ends_at": "2099-01-02T00:00:00Z"}, want: 404},
+			{pattern: "PATCH /api/v1/environments/{id}/maintenance/{wid}", method: "PATCH", path: ev.maintenance, body: map[string]any{"title": "t"}, want: 404},
+			{pattern: "DELETE /api/v1/environments/{id}/maintenance/{wid}", method: "DELETE", path: ev.maintenance, want: 404},
 		}
 		covered := map[string]bool{}
 		for _, c := range cases {
@@ -201,8 +246,15 @@ func TestIsolation(t *testing.T) {
 		if got := e.problemOf(prb); got.Status != "open" || got.Tickets != 1 || got.Title != "Shared cause" {
 			t.Errorf("the problem changed: %+v", got)
 		}
+		var art kbArticle
+		if e.do("root", "GET", kb, nil).want(t, http.StatusOK, &art); art.Version != 3 || art.Title != "Secret of ACME runbook" {
+			t.Errorf("ACME's article changed: %+v", art)
+		}
 		if wa := e.sla("root", acme.ticket.Number)["workaround"]; wa.Stopped {
 			t.Errorf("a workaround was recorded on ACME's ticket: %+v", wa)
+		}
+		if ss, err := db.ListServers(system, e.acmeProd.ID); err != nil || len(ss) != 1 || ss[0].Hostname != "acme-secret-db1" {
+			t.Errorf("ACME's servers changed: %v %+v", err, ss)
 		}
 	})
 }

@@ -144,9 +144,16 @@ func (s *schemas) object(t reflect.Type, response bool) map[string]any {
 	return o
 }
 
+// schemaOwner is a type whose JSON form no Go kind describes (a string or a list, say): it
+// writes its own schema.
+type schemaOwner interface{ openapiSchema() map[string]any }
+
 func (s *schemas) schema(t reflect.Type, response bool) map[string]any {
 	if t == reflect.TypeFor[nullable]() {
 		return map[string]any{"type": []string{"string", "integer", "null"}}
+	}
+	if t.Kind() != reflect.Pointer && t.Implements(reflect.TypeFor[schemaOwner]()) {
+		return reflect.Zero(t).Interface().(schemaOwner).openapiSchema()
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

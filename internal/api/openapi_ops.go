@@ -37,8 +37,9 @@ func operations() map[string]op {
 			query: ticketQuery, resp: ticketList{}},
 		"POST " + t: {summary: "File a ticket (a customer's token files for its own organisation, as itself)",
 			body: newTicket{}, status: http.StatusCreated, resp: apijson.Ticket{}},
-		"GET " + tk:   {summary: "Read a ticket", resp: apijson.Ticket{}},
-		"PATCH " + tk: {summary: "Change a ticket's status, severity, assignee, category, environment or type", body: ticketPatch{}, resp: apijson.Ticket{}},
+		"GET " + tk: {summary: "Read a ticket", resp: apijson.Ticket{}},
+		"PATCH " + tk: {summary: "Change a ticket's status, severity, assignee, category, environment or type; resolving needs " +
+			"resolution and cause (422 naming the field otherwise), and, when the severity requires it, a linked article or draft_article", body: ticketPatch{}, resp: apijson.Ticket{}},
 		"POST " + tk + "/take": {summary: "Take the ticket in charge as the calling agent (assign and open it)",
 			resp: apijson.Ticket{}},
 		"POST " + tk + "/escalate": {summary: "Move the ticket to another support level, within the customer's contract",
@@ -60,7 +61,6 @@ func operations() map[string]op {
 		"GET " + c:                      {summary: "Read a customer", resp: customer{}},
 		"GET " + c + "/contacts":        {summary: "List a customer's contacts", resp: items[contact]{}},
 		"POST " + c + "/contacts":       {summary: "Add a contact to a customer (staff)", body: newContact{}, status: http.StatusCreated, resp: contact{}},
-		"GET " + c + "/environments":    {summary: "List a customer's environments (test, preprod, prod)", resp: items[environment]{}},
 
 		"GET " + Prefix + "/users": {summary: "List the users the caller may see",
 			query: []param{{"role", "a role"}, {"level", "N1, N2 or N3"}, {"customer", "customer code"},
@@ -78,5 +78,9 @@ func operations() map[string]op {
 	}
 	maps.Copy(ops, slaOperations())
 	maps.Copy(ops, problemOperations())
+	maps.Copy(ops, kbOperations())
+	maps.Copy(ops, surveyOperations())
+	maps.Copy(ops, causeOperations())
+	maps.Copy(ops, envOperations())
 	return ops
 }

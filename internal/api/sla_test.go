@@ -225,7 +225,7 @@ func TestRecordWorkaround(t *testing.T) {
 		if wa := e.sla("n1", tk.Number)["workaround"]; *wa.StoppedAt != "2027-03-01T09:00:00.000Z" || wa.ElapsedSeconds != 3600 {
 			t.Errorf("after a second workaround: %s", show([]store.SLAClock{wa}))
 		}
-		e.do("n1", "PATCH", "/api/v1/tickets/"+tk.Number, map[string]any{"status": "resolved"}).want(t, http.StatusOK, nil)
+		e.do("n1", "PATCH", "/api/v1/tickets/"+tk.Number, map[string]any{"status": "resolved", "resolution": "Patched.", "cause": "defect", "draft_article": true}).want(t, http.StatusOK, nil)
 		e.do("n1", "POST", path, map[string]any{"text": "late"}).problem(t, http.StatusConflict, "status")
 	})
 }

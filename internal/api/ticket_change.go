@@ -45,6 +45,10 @@ type ticketPatch struct {
 	Environment nullable `json:"environment" doc:"an environment kind, id or name of the ticket's customer; null clears"`
 	Type        *string  `json:"type" enum:"incident,service_request,access_request,evolution"`
 	Reason      string   `json:"reason" doc:"why, kept in the history"`
+	// With status resolved only (docs/followup.md).
+	Resolution   *string `json:"resolution" doc:"required with status resolved: what was done, in words the requester reads (public)"`
+	Cause        *string `json:"cause" doc:"required with status resolved: an active cause code (GET /cause-codes); internal"`
+	DraftArticle bool    `json:"draft_article" doc:"with status resolved: create a draft knowledge-base article from the ticket and link it (how a severity that requires an article is satisfied when none is linked)"`
 }
 
 // escalation is the body of POST /tickets/{number}/escalate.
@@ -69,6 +73,9 @@ func (a *API) patchTicket(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.Type != nil {
 		p.Type = (*opsdesk.TicketType)(in.Type)
+	}
+	if in.Resolution != nil || in.Cause != nil || in.DraftArticle {
+		p.Resolution = &opsdesk.Resolution{Summary: deref(in.Resolution), Cause: deref(in.Cause), DraftArticle: in.DraftArticle}
 	}
 	// A customer may not change these: the store refuses, so their values need no reading.
 	staff := opsdesk.ActorFrom(ctx).IsStaff()

@@ -23,7 +23,7 @@ func (a *API) listTickets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := ticketList{Items: a.ticketJSON(ts...)}
+	page := ticketList{Items: a.ticketJSON(ctx, ts...)}
 	if next != "" {
 		page.NextCursor = &next
 	}

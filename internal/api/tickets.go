@@ -29,18 +29,22 @@ type ticketList struct {
 	NextCursor *string          `json:"next_cursor" doc:"pass as cursor to read the next page, with the same filters and sort; null on the last page"`
 }
 
-// ticketJSON converts tickets for the answer.
-func (a *API) ticketJSON(ts ...*opsdesk.Ticket) []apijson.Ticket {
+// ticketJSON converts tickets for the answer; the cause code is internal, left out for customers.
+func (a *API) ticketJSON(ctx context.Context, ts ...*opsdesk.Ticket) []apijson.Ticket {
+	staff := opsdesk.ActorFrom(ctx).IsStaff()
 	out := make([]apijson.Ticket, len(ts))
 	for i, t := range ts {
 		out[i] = apijson.TicketOf(t, a.cfg.BaseURL)
+		if !staff {
+			out[i].Cause = nil
+		}
 	}
 	return out
 }
 
 // writeTicket answers one ticket.
 func (a *API) writeTicket(w http.ResponseWriter, r *http.Request, status int, t *opsdesk.Ticket) error {
-	j := a.ticketJSON(t)
+	j := a.ticketJSON(r.Context(), t)
 	if status == http.StatusCreated {
 		return created(w, Prefix+"/tickets/"+t.Key, j[0])
 	}

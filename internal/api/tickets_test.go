@@ -123,9 +123,36 @@ func TestTicketLifecycle(t *testing.T) {
 			t.Errorf("contract detail = %q", p.Detail)
 		}
 
-		e.do("n2", "PATCH", path, map[string]any{"status": "resolved", "reason": "index rebuilt"}).want(t, http.StatusOK, &got)
-		if got.Status != "resolved" || got.ResolvedAt == nil {
+		// Resolving needs a summary and a cause, each named when missing.
+		for _, c := range []struct {
+			body  map[string]any
+			field string
+		}{
+			{map[string]any{"status": "resolved", "reason": "index rebuilt"}, "resolution"},
+			{map[string]any{"status": "resolved", "resolution": "Rebuilt the index."}, "cause"},
+			{map[string]any{"status": "resolved", "resolution": "Rebuilt the index.", "cause": "gremlins"}, "cause"},
+			{map[string]any{"resolution": "Rebuilt the index.", "cause": "data"}, "resolution"},
+		} {
+			e.do("n2", "PATCH", path, c.body).problem(t, http.StatusUnprocessableEntity, c.field)
+		}
+		e.do("n2", "PATCH", path, map[string]any{"status": "resolved", "reason": "index rebuilt", "resolution": "Rebuilt the index.",
+			"cause": "data"}).want(t, http.StatusOK, &got)
+		if got.Status != "resolved" || got.ResolvedAt == nil || got.Resolution == nil || *got.Resolution != "Rebuilt the index." ||
+			got.Cause == nil || *got.Cause != "data" {
 			t.Fatalf("resolved = %+v", got)
+		}
+		// The requester reads the summary, never the cause.
+		var mine apijson.Ticket
+		e.do("alice", "GET", path, nil).want(t, http.StatusOK, &mine)
+		if mine.Resolution == nil || *mine.Resolution != "Rebuilt the index." || mine.Cause != nil {
+			t.Fatalf("customer reads resolution %v cause %v", mine.Resolution, mine.Cause)
+		}
+		var list struct{ Items []map[string]any }
+		e.do("alice", "GET", "/api/v1/tickets", nil).want(t, http.StatusOK, &list)
+		for _, it := range list.Items {
+			if it["cause"] != nil {
+				t.Errorf("customer's list shows cause %v", it["cause"])
+			}
 		}
 		e.do("alice", "PATCH", path, map[string]any{"status": "closed"}).want(t, http.StatusOK, &got)
 		if got.Status != "closed" || got.ClosedAt == nil {
@@ -185,5 +212,24 @@ func TestMessagesAndHistory(t *testing.T) {
 				t.Errorf("a customer sees an internal event: %+v", h)
 			}
 		}
+	})
+}
+
+func TestCauseCodesAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var got struct {
+			Items []struct {
+				Code    string `json:"code"`
+				LabelFR string `json:"label_fr"`
+				LabelEN string `json:"label_en"`
+				Active  bool   `json:"active"`
+			} `json:"items"`
+		}
+		e.do("n1", "GET", "/api/v1/cause-codes", nil).want(t, http.StatusOK, &got)
+		if len(got.Items) != 9 || got.Items[0].Code != "defect" || got.Items[0].LabelEN != "Software defect" || !got.Items[0].Active {
+			t.Fatalf("cause codes = %+v", got.Items)
+		}
+		e.do("alice", "GET", "/api/v1/cause-codes", nil).problem(t, http.StatusForbidden, "")
 	})
 }

@@ -19,9 +19,11 @@ import (
 	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
 	"github.com/opsdesk/opsdesk/internal/events"
+	"github.com/opsdesk/opsdesk/internal/followup"
 	"github.com/opsdesk/opsdesk/internal/jobs"
 	"github.com/opsdesk/opsdesk/internal/mail"
 	"github.com/opsdesk/opsdesk/internal/metrics"
+	"github.com/opsdesk/opsdesk/internal/probe"
 	"github.com/opsdesk/opsdesk/internal/notify"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/slawatch"
@@ -40,6 +42,7 @@ type App struct {
 	Jobs    *jobs.Runner
 	Mail    *notify.Notifier  // outgoing notifications: the mail.send jobs, templates, outbox retries
 	SLA     *slawatch.Watcher // the SLA scheduler: clocks, warnings and breaches (mailed through Mail)
+	Probes  *probe.Scheduler  // health probes of customer environments; nil when OPSDESK_PROBE_WORKERS is 0
 	Version string
 	Inbound *mail.Listener // the inbound SMTP/LMTP listener; nil unless OPSDESK_SMTP_LISTEN or OPSDESK_LMTP_LISTEN is set
 
@@ -123,6 +126,19 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	}
 	watcher.Register(a.Jobs)
 	a.SLA = watcher
+
+	// Satisfaction survey links' validity, and closing resolved tickets nobody confirmed.
+	followup.Register(a.Jobs, db, followup.FromConfig(cfg))
+
+	// Health probes of customer environments: due probes claimed from the database, incidents
+	// opened and noted through the store, the last result of each exported as metrics.
+	if cfg.ProbeWorkers > 0 {
+		a.Probes = probe.New(db, probe.Options{Workers: cfg.ProbeWorkers, Retention: time.Duration(cfg.ProbeRetentionDays) * 24 * time.Hour,
+			Incident: store.ProbeIncidentOptions{Category: cfg.ProbeCategory}, Logger: logger,
+			OnResult: func(out *store.ProbeOutcome, r *opsdesk.ProbeResult, _ time.Duration) {
+				a.Metrics.ProbeResult(out.CustomerCode, out.EnvName, out.Probe.Name, r.OK, r.Latency)
+			}})
+	}
 
 	// Every ticket change is announced once to each consumer, in a job of its own.
 	events.Register(a.Jobs, map[string]events.Consumer{
@@ -209,6 +225,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	// IMAP mailboxes: a poller each, following the mailboxes table; stopped before the jobs.
 	imapCtx, stopIMAP := context.WithCancel(context.WithoutCancel(ctx))
 	imapStopped := (&mail.IMAPPollers{DB: a.DB, Deliverer: mail.NewIntakeFromConfig(a.Config, a.DB, a.Blobs), Logger: a.Logger}).Start(imapCtx)
+	probesStopped := func() {}
+	if a.Probes != nil {
+		probesStopped = a.Probes.Start(jobsCtx) // stopped with the jobs
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
@@ -236,6 +256,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.Logger.Info("shutting down: background jobs")
 	stopJobs()
 	wg.Wait()
+	probesStopped()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

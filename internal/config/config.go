@@ -52,6 +52,13 @@ type Config struct {
 	MailRateWindow   time.Duration //
 
 	SLAWarn float64 // share of an SLA target at which the assignee and the level's group are warned, in (0, 1)
+
+	AutoCloseDays  int // business days (customer's calendar) after which a resolved ticket without a survey answer closes; 0: never
+	SurveyLinkDays int // days a survey link mailed at resolution works
+
+	ProbeWorkers       int    // health probe checks run at once; 0 turns the probe scheduler off
+	ProbeRetentionDays int    // days probe results are kept
+	ProbeCategory      string // category of the tickets probes open (a category code)
 }
 
 // setting describes one configuration value.
@@ -294,6 +301,46 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a share above 0 and below 1, such as 0.75", v)
 			}
 			c.SLAWarn = f
+			return nil
+		}},
+		{"autoclose-days", "OPSDESK_AUTOCLOSE_DAYS", "5", "business days of the customer's calendar after which a resolved ticket nobody confirmed closes (0: never)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > 365 {
+				return fmt.Errorf("%q is not a number of business days from 0 to 365", v)
+			}
+			c.AutoCloseDays = n
+			return nil
+		}},
+		{"survey-link-days", "OPSDESK_SURVEY_LINK_DAYS", "30", "days a satisfaction survey link mailed at resolution works", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > 365 {
+				return fmt.Errorf("%q is not a number of days from 1 to 365", v)
+			}
+			c.SurveyLinkDays = n
+			return nil
+		}},
+		{"probe-workers", "OPSDESK_PROBE_WORKERS", "16", "health probe checks run at once by this instance (0: this instance runs no probes)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > 512 {
+				return fmt.Errorf("%q is not a number of workers from 0 to 512", v)
+			}
+			c.ProbeWorkers = n
+			return nil
+		}},
+		{"probe-retention-days", "OPSDESK_PROBE_RETENTION_DAYS", "90", "days health probe results are kept (availability is computed from them: keep at least 30)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > 3650 {
+				return fmt.Errorf("%q is not a number of days from 1 to 3650", v)
+			}
+			c.ProbeRetentionDays = n
+			return nil
+		}},
+		{"probe-category", "OPSDESK_PROBE_CATEGORY", "infrastructure", "category code of the incidents and certificate requests health probes open", func(c *Config, v string) error {
+			v = strings.ToLower(strings.TrimSpace(v))
+			if v == "" || strings.ContainsAny(v, " \t") {
+				return fmt.Errorf("%q is not a category code", v)
+			}
+			c.ProbeCategory = v
 			return nil
 		}},
 	}

@@ -77,6 +77,11 @@ var domainFR = map[string]string{
 	"must be draft, review or published":                                                         "doit être brouillon, en relecture ou publié",
 	"must be ticket, article or empty for both":                                                  "doit être ticket, article ou vide pour les deux",
 	"is not a cursor this list gave":                                                             "n'est pas un curseur donné par cette liste",
+	"choose an article":                                                                          "choisissez un article",
+	"choose a step of the procedure":                                                             "choisissez une étape de la procédure",
+	"is longer than 2000 characters":                                                             "dépasse 2000 caractères",
+	"deflections are counted for customers only":                                                 "les demandes évitées ne sont comptées que pour les clients",
+	"a deflection needs the key of the visit (1 to 512 bytes)":                                   "une demande évitée a besoin de la clé de la visite (1 à 512 octets)",
 
 	// Problems and calendars.
 	"problems are the vendor's team's records":      "les problèmes sont des fiches de l'équipe de l'éditeur",
@@ -132,6 +137,10 @@ var domainPatternsFR = []struct {
 	{regexp.MustCompile(`^group (.+) works at (N\d), not (N\d)$`), "le groupe %s travaille au niveau %s, pas %s", nil},
 	{regexp.MustCompile(`^no group (".*")$`), "aucun groupe %s", nil},
 	{regexp.MustCompile(`^no user (\d+)$`), "aucun utilisateur %s", nil},
+
+	// Knowledge base on tickets.
+	{regexp.MustCompile(`^procedure (\d+) has no step (\d+) in (fr|en)$`), "la procédure %s n'a pas d'étape %s en %s", nil},
+	{regexp.MustCompile(`^must be at most (\d+)$`), "doit valoir au plus %s", nil},
 }
 
 // domainPatternFR translates a message carrying values, or reports false.

@@ -1,4 +1,37 @@
 package i18n
 
 // enKBTicket is the English catalog of the knowledge-base panel of a ticket (similar tickets, articles, procedures) and the portal's suggestions.
-var enKBTicket = map[string]string{}
+var enKBTicket = map[string]string{
+	"kbticket.title":                "Knowledge",
+	"kbticket.similar":              "Similar resolved tickets",
+	"kbticket.no_similar":           "No resolved ticket looks like this one.",
+	"kbticket.articles":             "Relevant articles",
+	"kbticket.no_articles":          "No article matches the subject.",
+	"kbticket.link":                 "Link to this ticket",
+	"kbticket.linked":               "Linked articles",
+	"kbticket.no_linked":            "No article is linked to this ticket.",
+	"kbticket.unlink":               "Unlink",
+	"kbticket.status.draft":         "Draft",
+	"kbticket.status.review":        "In review",
+	"kbticket.status.published":     "Published",
+	"kbticket.kind.article":         "Article",
+	"kbticket.kind.procedure":       "Procedure",
+	"kbticket.follow":               "Follow the procedure: %s",
+	"kbticket.expected":             "Expected:",
+	"kbticket.done_by":              "Done by %s, %s",
+	"kbticket.note":                 "What you saw (optional)",
+	"kbticket.tick":                 "Mark done",
+	"kbticket.event.linked":         "Knowledge article #%s linked to the ticket",
+	"kbticket.event.unlinked":       "Knowledge article #%s unlinked from the ticket",
+	"kbticket.event.step":           "Step %d of procedure #%d done: %s",
+	"kbticket.suggest_title":        "Help articles that may answer your question",
+	"kbticket.suggest_none":         "No help article matches this subject.",
+	"kbticket.suggest_button":       "Search help articles",
+	"done.kb_linked":                "The article is linked to the ticket.",
+	"done.kb_unlinked":              "The article is no longer linked to the ticket.",
+	"done.kb_step":                  "The step is recorded in the ticket's history.",
+	"kbticket.event.linked_title":   "Knowledge article linked to the ticket:",
+	"kbticket.event.unlinked_title": "Knowledge article unlinked from the ticket:",
+	"kbticket.event.step_title":     "Step %d done: %s — procedure",
+	"kbticket.load":                 "Show similar resolved tickets and relevant articles",
+}

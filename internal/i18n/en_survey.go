@@ -1,4 +1,36 @@
 package i18n
 
 // enSurvey is the English catalog of the satisfaction survey (mailed link, portal) and closing without an answer.
-var enSurvey = map[string]string{}
+var enSurvey = map[string]string{
+	"survey.title":            "Is %s solved?",
+	"survey.heading":          "Your request",
+	"survey.summary":          "What we did",
+	"survey.question":         "Is the problem solved?",
+	"survey.yes":              "Yes, it is solved",
+	"survey.no":               "No, it is not",
+	"survey.rating":           "How satisfied are you with our answer? (1 = not at all, 5 = very)",
+	"survey.rating_hint":      "Required when the problem is solved.",
+	"survey.comment":          "Comment",
+	"survey.comment_hint":     "Required when the problem is not solved: tell us what still goes wrong, and we reopen your request.",
+	"survey.send":             "Send my answer",
+	"survey.thanks":           "Thank you: your answer is recorded.",
+	"survey.already_answered": "This survey has already been answered. Thank you.",
+	"survey.expired":          "This link has expired. You can still answer on your request's page, or write to the support team.",
+	"survey.superseded":       "This link is no longer valid: your request has changed since it was sent. Please use the latest mail, or your request's page.",
+	"survey.not_found":        "This link is not valid.",
+	"survey.too_many":         "Too many invalid links from your address. Please try again later.",
+	"survey.invalid.solved":   "Choose whether the problem is solved.",
+	"survey.invalid.rating":   "Choose a rating from 1 to 5.",
+	"survey.invalid.comment":  "Tell us what still goes wrong (up to 10,000 characters).",
+	"survey.closed_now":       "This survey can no longer be answered.",
+	"survey.portal_intro":     "Tell us whether the problem is solved: yes closes the request, no reopens it with your comment.",
+	"survey.portal_quick":     "Or, without rating: confirm it is solved, or reopen the request with a comment.",
+	"survey.staff_title":      "Satisfaction survey",
+	"survey.rated":            "rated %d/5",
+	"survey.state.open":       "Waiting for an answer",
+	"survey.state.answered":   "Answered",
+	"survey.state.superseded": "Superseded",
+	"survey.state.expired":    "Expired",
+	"survey.channel.link":     "mailed link",
+	"survey.channel.portal":   "portal",
+}

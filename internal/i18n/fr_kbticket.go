@@ -1,4 +1,37 @@
 package i18n
 
 // frKBTicket is the French catalog of the knowledge-base panel of a ticket (similar tickets, articles, procedures) and the portal's suggestions.
-var frKBTicket = map[string]string{}
+var frKBTicket = map[string]string{
+	"kbticket.title":                "Connaissances",
+	"kbticket.similar":              "Tickets résolus similaires",
+	"kbticket.no_similar":           "Aucun ticket résolu ne ressemble à celui-ci.",
+	"kbticket.articles":             "Articles pertinents",
+	"kbticket.no_articles":          "Aucun article ne correspond à l'objet.",
+	"kbticket.link":                 "Lier à ce ticket",
+	"kbticket.linked":               "Articles liés",
+	"kbticket.no_linked":            "Aucun article n'est lié à ce ticket.",
+	"kbticket.unlink":               "Délier",
+	"kbticket.status.draft":         "Brouillon",
+	"kbticket.status.review":        "En relecture",
+	"kbticket.status.published":     "Publié",
+	"kbticket.kind.article":         "Article",
+	"kbticket.kind.procedure":       "Procédure",
+	"kbticket.follow":               "Suivre la procédure : %s",
+	"kbticket.expected":             "Résultat attendu :",
+	"kbticket.done_by":              "Fait par %s, %s",
+	"kbticket.note":                 "Ce que vous avez constaté (facultatif)",
+	"kbticket.tick":                 "Marquer comme fait",
+	"kbticket.event.linked":         "Article de connaissance n° %s lié au ticket",
+	"kbticket.event.unlinked":       "Article de connaissance n° %s délié du ticket",
+	"kbticket.event.step":           "Étape %d de la procédure n° %d faite : %s",
+	"kbticket.suggest_title":        "Articles d'aide qui peuvent répondre à votre question",
+	"kbticket.suggest_none":         "Aucun article d'aide ne correspond à cet objet.",
+	"kbticket.suggest_button":       "Chercher dans l'aide",
+	"done.kb_linked":                "L'article est lié au ticket.",
+	"done.kb_unlinked":              "L'article n'est plus lié au ticket.",
+	"done.kb_step":                  "L'étape est consignée dans l'historique du ticket.",
+	"kbticket.event.linked_title":   "Article de connaissance lié au ticket :",
+	"kbticket.event.unlinked_title": "Article de connaissance délié du ticket :",
+	"kbticket.event.step_title":     "Étape %d faite : %s — procédure",
+	"kbticket.load":                 "Afficher les tickets résolus similaires et les articles pertinents",
+}

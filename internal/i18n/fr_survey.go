@@ -1,4 +1,36 @@
 package i18n
 
 // frSurvey is the French catalog of the satisfaction survey (mailed link, portal) and closing without an answer.
-var frSurvey = map[string]string{}
+var frSurvey = map[string]string{
+	"survey.title":            "%s est-elle réglée ?",
+	"survey.heading":          "Votre demande",
+	"survey.summary":          "Ce que nous avons fait",
+	"survey.question":         "Le problème est-il réglé ?",
+	"survey.yes":              "Oui, c'est réglé",
+	"survey.no":               "Non, ça ne l'est pas",
+	"survey.rating":           "Êtes-vous satisfait de notre réponse ? (1 = pas du tout, 5 = très)",
+	"survey.rating_hint":      "Obligatoire si le problème est réglé.",
+	"survey.comment":          "Commentaire",
+	"survey.comment_hint":     "Obligatoire si le problème n'est pas réglé : dites-nous ce qui ne va toujours pas, et nous rouvrons votre demande.",
+	"survey.send":             "Envoyer ma réponse",
+	"survey.thanks":           "Merci : votre réponse est enregistrée.",
+	"survey.already_answered": "Ce questionnaire a déjà reçu une réponse. Merci.",
+	"survey.expired":          "Ce lien a expiré. Vous pouvez encore répondre sur la page de votre demande, ou écrire au support.",
+	"survey.superseded":       "Ce lien n'est plus valable : votre demande a évolué depuis son envoi. Utilisez le dernier message reçu, ou la page de votre demande.",
+	"survey.not_found":        "Ce lien n'est pas valable.",
+	"survey.too_many":         "Trop de liens non valables depuis votre adresse. Merci de réessayer plus tard.",
+	"survey.invalid.solved":   "Indiquez si le problème est réglé.",
+	"survey.invalid.rating":   "Choisissez une note de 1 à 5.",
+	"survey.invalid.comment":  "Dites-nous ce qui ne va toujours pas (10 000 caractères au plus).",
+	"survey.closed_now":       "Ce questionnaire ne peut plus recevoir de réponse.",
+	"survey.portal_intro":     "Dites-nous si le problème est réglé : oui clôture la demande, non la rouvre avec votre commentaire.",
+	"survey.portal_quick":     "Ou, sans noter : confirmez que c'est réglé, ou rouvrez la demande avec un commentaire.",
+	"survey.staff_title":      "Questionnaire de satisfaction",
+	"survey.rated":            "note %d/5",
+	"survey.state.open":       "En attente de réponse",
+	"survey.state.answered":   "Répondu",
+	"survey.state.superseded": "Remplacé",
+	"survey.state.expired":    "Expiré",
+	"survey.channel.link":     "lien du courriel",
+	"survey.channel.portal":   "portail",
+}

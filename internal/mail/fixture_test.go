@@ -129,10 +129,19 @@ func (e *env) setStatus(t testing.TB, key string, path ...opsdesk.Status) {
 	t.Helper()
 	for _, s := range path {
 		s := s
-		if _, err := e.db.UpdateTicket(admin, key, opsdesk.TicketPatch{Status: &s, Reason: "test"}); err != nil {
+		if _, err := e.db.UpdateTicket(admin, key, opsdesk.TicketPatch{Status: &s, Reason: "test", Resolution: resolutionFor(s)}); err != nil {
 			t.Fatalf("%s → %s: %v", key, s, err)
 		}
 	}
+}
+
+// resolutionFor is the resolution a patch to status s needs: one (with a draft article, for the
+// knowledge-base rule of blocking tickets) when s is resolved, nil otherwise.
+func resolutionFor(s opsdesk.Status) *opsdesk.Resolution {
+	if s != opsdesk.StatusResolved {
+		return nil
+	}
+	return &opsdesk.Resolution{Summary: "Fixed.", Cause: "defect", DraftArticle: true}
 }
 
 // outbound records a public agent reply on a ticket as sent by mail with the given Message-ID,

@@ -21,6 +21,9 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	jobRuns  *prometheus.CounterVec
 	jobTime  *prometheus.HistogramVec
+
+	probeUp      *prometheus.GaugeVec // health probes: 1 up, 0 down, by customer, environment, probe
+	probeLatency *prometheus.GaugeVec
 }
 
 // New builds the registry, with Go runtime and process collectors and, if db is not nil, the
@@ -41,6 +44,15 @@ func New(db *sql.DB) *Metrics {
 		Name: "opsdesk_job_duration_seconds", Help: "Background job run time by kind.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
 	}, []string{"kind"})
+	// Probes are configured by staff, so these series stay few (one per probe).
+	probeLabels := []string{"customer", "environment", "probe"}
+	m.probeUp = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "opsdesk_probe_up", Help: "Whether the last check of a health probe succeeded (1) or failed (0).",
+	}, probeLabels)
+	m.probeLatency = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "opsdesk_probe_latency_seconds", Help: "Response time of the last check of a health probe.",
+	}, probeLabels)
+	m.Registry.MustRegister(m.probeUp, m.probeLatency)
 	m.Registry.MustRegister(m.requests, m.latency, m.jobRuns, m.jobTime,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
@@ -58,6 +70,17 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) JobRun(kind, outcome string, d time.Duration) {
 	m.jobRuns.WithLabelValues(kind, outcome).Inc()
 	m.jobTime.WithLabelValues(kind).Observe(d.Seconds())
+}
+
+// ProbeResult records the last check of a health probe, labelled by customer code,
+// environment name and probe name.
+func (m *Metrics) ProbeResult(customer, environment, probe string, up bool, latency time.Duration) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	m.probeUp.WithLabelValues(customer, environment, probe).Set(v)
+	m.probeLatency.WithLabelValues(customer, environment, probe).Set(latency.Seconds())
 }
 
 // ObserveRequest counts and times one request by the route pattern the mux matched (so that

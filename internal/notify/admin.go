@@ -27,6 +27,9 @@ func sample(lang opsdesk.Lang, full bool) Data {
 	}
 	if full {
 		d.HandlingTime, d.Escalated, d.Deadline = "4 h", true, "2026-03-02 14:00 CET"
+		d.Summary = d.Body
+		d.SurveyYes = "https://support.vendor.example/survey/3q2-7wEHPkSY6mJ0TtH4sFo1zZ9bRkXh2cVdA8uLnYg?solved=yes"
+		d.SurveyNo = "https://support.vendor.example/survey/3q2-7wEHPkSY6mJ0TtH4sFo1zZ9bRkXh2cVdA8uLnYg?solved=no"
 	} else {
 		d.Recipient, d.Author, d.Body, d.Reason = "", "", "", ""
 	}

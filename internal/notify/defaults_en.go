@@ -99,14 +99,29 @@ Your request waits for your answer and resumes as soon as you reply.</p>
 		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
 
 Your request {{.Number}} ("{{.Subject}}") is resolved.
-{{- if .Reason}}
+{{- if .Summary}}
+
+{{.Summary}}
+{{- end}}
+{{- if and .Reason (ne .Reason .Summary)}}
 
 {{.Reason}}
 {{- end}}
+{{- if .SurveyYes}}
+
+Is the problem solved? One click, no login needed:
+
+  Yes, it is solved: {{.SurveyYes}}
+  No, it is not:     {{.SurveyNo}}
+
+You can also answer on the request's page:
+{{.URL}}
+{{- else}}
 
 Please confirm that the problem is solved — or reopen the request if it is not —
 on its page:
 {{.URL}}
+{{- end}}
 
 Without an answer from you, the request will be closed.
 
@@ -114,10 +129,16 @@ The support team
 `,
 		HTML: page(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
 <p>Your request <strong>{{.Number}}</strong> ({{.Subject}}) is resolved.</p>
-{{if .Reason}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
-{{end}}<p><a href="{{.URL}}">Please confirm that the problem is solved</a> — or reopen the request if it is not.
+{{if .Summary}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Summary}}</div>
+{{end}}{{if and .Reason (ne .Reason .Summary)}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
+{{end}}{{if .SurveyYes}}<p>Is the problem solved?</p>
+<p><a href="{{.SurveyYes}}" style="display: inline-block; padding: 8px 14px; margin-right: 8px; background: #1f7a3f; color: #ffffff; text-decoration: none; border-radius: 4px;">Yes, it is solved</a>
+<a href="{{.SurveyNo}}" style="display: inline-block; padding: 8px 14px; background: #a33a2c; color: #ffffff; text-decoration: none; border-radius: 4px;">No, it is not</a></p>
+<p>No login needed. You can also answer on <a href="{{.URL}}">the request's page</a>.
 Without an answer from you, the request will be closed.</p>
-<p>The support team</p>
+{{else}}<p><a href="{{.URL}}">Please confirm that the problem is solved</a> — or reopen the request if it is not.
+Without an answer from you, the request will be closed.</p>
+{{end}}<p>The support team</p>
 `),
 	},
 	KindAgentNew: {

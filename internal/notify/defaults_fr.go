@@ -73,14 +73,29 @@ Votre demande est en attente de votre réponse et reprend dès que vous réponde
 		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
 
 Votre demande {{.Number}} (« {{.Subject}} ») est résolue.
-{{- if .Reason}}
+{{- if .Summary}}
+
+{{.Summary}}
+{{- end}}
+{{- if and .Reason (ne .Reason .Summary)}}
 
 {{.Reason}}
 {{- end}}
+{{- if .SurveyYes}}
+
+Le problème est-il réglé ? Un clic suffit, sans identifiant :
+
+  Oui, c'est réglé :    {{.SurveyYes}}
+  Non, ça ne l'est pas : {{.SurveyNo}}
+
+Vous pouvez aussi répondre sur la page de la demande :
+{{.URL}}
+{{- else}}
 
 Merci de confirmer que le problème est réglé — ou de rouvrir la demande s'il ne
 l'est pas — sur sa page :
 {{.URL}}
+{{- end}}
 
 Sans réponse de votre part, la demande sera clôturée.
 
@@ -88,10 +103,16 @@ L'équipe support
 `,
 		HTML: page(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
 <p>Votre demande <strong>{{.Number}}</strong> (« {{.Subject}} ») est résolue.</p>
-{{if .Reason}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
-{{end}}<p><a href="{{.URL}}">Merci de confirmer que le problème est réglé</a> — ou de rouvrir la demande s'il ne l'est pas.
+{{if .Summary}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Summary}}</div>
+{{end}}{{if and .Reason (ne .Reason .Summary)}}<div style="white-space: pre-wrap; margin: 12px 0;">{{.Reason}}</div>
+{{end}}{{if .SurveyYes}}<p>Le problème est-il réglé ?</p>
+<p><a href="{{.SurveyYes}}" style="display: inline-block; padding: 8px 14px; margin-right: 8px; background: #1f7a3f; color: #ffffff; text-decoration: none; border-radius: 4px;">Oui, c'est réglé</a>
+<a href="{{.SurveyNo}}" style="display: inline-block; padding: 8px 14px; background: #a33a2c; color: #ffffff; text-decoration: none; border-radius: 4px;">Non, ça ne l'est pas</a></p>
+<p>Sans identifiant. Vous pouvez aussi répondre sur <a href="{{.URL}}">la page de la demande</a>.
 Sans réponse de votre part, la demande sera clôturée.</p>
-<p>L'équipe support</p>
+{{else}}<p><a href="{{.URL}}">Merci de confirmer que le problème est réglé</a> — ou de rouvrir la demande s'il ne l'est pas.
+Sans réponse de votre part, la demande sera clôturée.</p>
+{{end}}<p>L'équipe support</p>
 `),
 	},
 	KindAgentNew: {

@@ -110,6 +110,11 @@ func (e *eventMails) changes(ctx context.Context) error {
 				return err
 			}
 			d.Author = e.name(ctx, h.ActorID, h.ActorLabel)
+			if kind == KindResolved {
+				if err := e.survey(ctx, &d); err != nil {
+					return err
+				}
+			}
 			err = e.add(ctx, kind, cause, r, h.ActorID, h.ActorLabel, d)
 			if err != nil {
 				return err
@@ -223,4 +228,19 @@ func (e *eventMails) handlingTime(ctx context.Context, lang opsdesk.Lang) (strin
 		e.takeCharge = &h
 	}
 	return e.takeCharge.format(lang), nil
+}
+
+// survey fills the resolution summary and the two survey links of a resolved mail. The links
+// open the survey page with the answer chosen; the page records nothing until the requester
+// posts it (mail scanners follow links). No links when the survey no longer waits (the ticket
+// moved on before the mail was planned).
+func (e *eventMails) survey(ctx context.Context, d *Data) error {
+	d.Summary = e.t.ResolutionSummary
+	token, err := e.n.db.IssueSurveyLink(ctx, e.t.ID)
+	if err != nil || token == "" {
+		return err
+	}
+	base := strings.TrimSuffix(e.n.opt.BaseURL, "/") + "/survey/" + token
+	d.SurveyYes, d.SurveyNo = base+"?solved=yes", base+"?solved=no"
+	return nil
 }

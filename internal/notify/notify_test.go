@@ -15,6 +15,15 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
+// resolutionFor is the resolution a patch to status s needs: one (with a draft article, for the
+// knowledge-base rule of blocking tickets) when s is resolved, nil otherwise.
+func resolutionFor(s opsdesk.Status) *opsdesk.Resolution {
+	if s != opsdesk.StatusResolved {
+		return nil
+	}
+	return &opsdesk.Resolution{Summary: "Fixed.", Cause: "defect", DraftArticle: true}
+}
+
 var msgIDRE = regexp.MustCompile(`^<opsdesk\.OPS-\d+\.[0-9a-f]{20}@vendor\.example>$`)
 
 // TestNotificationsOverSMTP follows a ticket's life through the store, with a job runner and a
@@ -127,7 +136,8 @@ func TestNotificationsOverSMTP(t *testing.T) {
 		}
 
 		// Resolution: Alice is asked to confirm on the request's page.
-		if _, err := db.UpdateTicket(as(f.n1fr), tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Reason: "Correctif appliqué."}); err != nil {
+		if _, err := db.UpdateTicket(as(f.n1fr), tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Reason: "Correctif appliqué.",
+			Resolution: &opsdesk.Resolution{Summary: "Correctif appliqué.", Cause: "defect", DraftArticle: true}}); err != nil {
 			t.Fatal(err)
 		}
 		resolved := step("resolution", 1)[0]

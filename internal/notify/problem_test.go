@@ -27,7 +27,7 @@ func TestProblemResolutionMailsRequesters(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, st := range []opsdesk.Status{opsdesk.StatusOpen, opsdesk.StatusResolved, opsdesk.StatusClosed} {
-			if _, err := db.UpdateTicket(as(f.n1en), claire.Key, opsdesk.TicketPatch{Status: ptr(st)}); err != nil {
+			if _, err := db.UpdateTicket(as(f.n1en), claire.Key, opsdesk.TicketPatch{Status: ptr(st), Resolution: resolutionFor(st)}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -34,6 +34,9 @@ type Data struct {
 	Target       string // sla_warning, sla_breach: that clock's target in business time: 4 h, 2 business days
 	Deadline     string // sla_warning, sla_breach: when the target is (was) exceeded, in the contract's time zone; "" if no longer known
 	URL          string // the ticket's page: the portal's for customers, the workspace's for agents
+	Summary      string // resolved: the resolution summary the agent wrote for the requester
+	SurveyYes    string // resolved: the survey page with "solved" chosen (a signed link, no login); "" when no survey waits
+	SurveyNo     string // resolved: the survey page with "not solved" chosen; "" when no survey waits
 	Escalated    bool   // agent_new: the ticket joined the queue by escalation, not creation; sla_breach: the breach moved it up to Level
 	Lang         string // the mail's language: fr or en
 }

@@ -171,6 +171,8 @@ type Environment struct {
 	Notes      string
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+
+	EnvVisibility // what the customer is shown (environment.go); all off by default
 }
 
 // Validate checks an environment.

@@ -104,6 +104,7 @@ type Severity struct {
 	HelpEN         string
 	RequiresImpact bool // the requester must state the impact (blocking)
 	DefaultType    TicketType
+	KBRequired     bool // resolving needs a knowledge-base article linked, or a draft made from the ticket
 }
 
 // Label returns the severity's name in lang.
@@ -126,19 +127,19 @@ func (s *Severity) Help(lang Lang) string {
 var DefaultSeverities = []Severity{
 	{"blocking", 1, "Anomalie bloquante", "Blocking anomaly",
 		"Le service est arrêté ou inutilisable pour de nombreux utilisateurs, sans contournement.",
-		"The service is down or unusable for many users, with no workaround.", true, TypeIncident},
+		"The service is down or unusable for many users, with no workaround.", true, TypeIncident, true},
 	{"major", 2, "Anomalie majeure", "Major anomaly",
 		"Une fonction importante est dégradée ; un contournement difficile peut exister.",
-		"An important function is degraded; a difficult workaround may exist.", false, TypeIncident},
+		"An important function is degraded; a difficult workaround may exist.", false, TypeIncident, false},
 	{"minor", 3, "Anomalie mineure", "Minor anomaly",
 		"Un défaut gênant mais sans impact sur l'activité ; un contournement existe.",
-		"An annoying defect with no business impact; a workaround exists.", false, TypeIncident},
+		"An annoying defect with no business impact; a workaround exists.", false, TypeIncident, false},
 	{"question", 4, "Demande d'assistance", "Assistance request",
 		"Une question sur l'utilisation, la configuration ou le fonctionnement.",
-		"A question about use, configuration or behaviour.", false, TypeServiceRequest},
+		"A question about use, configuration or behaviour.", false, TypeServiceRequest, false},
 	{"evolution", 5, "Demande d'évolution", "Feature request",
 		"Une amélioration ou une fonction nouvelle souhaitée.",
-		"An improvement or a new feature you would like.", false, TypeEvolution},
+		"An improvement or a new feature you would like.", false, TypeEvolution, false},
 }
 
 // Category is a product domain that requests are filed under; it routes them to a support

@@ -22,8 +22,8 @@ func (d *DB) SeedDefaults(ctx context.Context) error {
 		}
 		if n == 0 {
 			for _, s := range opsdesk.DefaultSeverities {
-				if _, err := tx.exec(ctx, `INSERT INTO severities (code, rank, label_fr, label_en, help_fr, help_en, requires_impact, default_type, active)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRUE)`, s.Code, s.Rank, s.LabelFR, s.LabelEN, s.HelpFR, s.HelpEN, s.RequiresImpact, s.DefaultType); err != nil {
+				if _, err := tx.exec(ctx, `INSERT INTO severities (code, rank, label_fr, label_en, help_fr, help_en, requires_impact, default_type, kb_required, active)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)`, s.Code, s.Rank, s.LabelFR, s.LabelEN, s.HelpFR, s.HelpEN, s.RequiresImpact, s.DefaultType, s.KBRequired); err != nil {
 					return err
 				}
 			}
@@ -43,11 +43,11 @@ func (d *DB) SeedDefaults(ctx context.Context) error {
 	})
 }
 
-const severityColumns = `code, rank, label_fr, label_en, help_fr, help_en, requires_impact, default_type`
+const severityColumns = `code, rank, label_fr, label_en, help_fr, help_en, requires_impact, default_type, kb_required`
 
 func scanSeverity(sc scanner) (*opsdesk.Severity, error) {
 	var s opsdesk.Severity
-	err := sc.Scan(&s.Code, &s.Rank, &s.LabelFR, &s.LabelEN, &s.HelpFR, &s.HelpEN, &s.RequiresImpact, &s.DefaultType)
+	err := sc.Scan(&s.Code, &s.Rank, &s.LabelFR, &s.LabelEN, &s.HelpFR, &s.HelpEN, &s.RequiresImpact, &s.DefaultType, &s.KBRequired)
 	return &s, err
 }
 
@@ -84,12 +84,12 @@ func (d *DB) SaveSeverity(ctx context.Context, s *opsdesk.Severity) error {
 		return opsdesk.Invalid("default_type", "is not a ticket type")
 	}
 	return d.inTx(ctx, "store.SaveSeverity", func(tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO severities (code, rank, label_fr, label_en, help_fr, help_en, requires_impact, default_type, active)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRUE)
+		_, err := tx.exec(ctx, `INSERT INTO severities (code, rank, label_fr, label_en, help_fr, help_en, requires_impact, default_type, kb_required, active)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)
 			ON CONFLICT (code) DO UPDATE SET rank = excluded.rank, label_fr = excluded.label_fr, label_en = excluded.label_en,
 				help_fr = excluded.help_fr, help_en = excluded.help_en, requires_impact = excluded.requires_impact,
-				default_type = excluded.default_type, active = TRUE`,
-			s.Code, s.Rank, s.LabelFR, s.LabelEN, s.HelpFR, s.HelpEN, s.RequiresImpact, s.DefaultType)
+				default_type = excluded.default_type, kb_required = excluded.kb_required, active = TRUE`,
+			s.Code, s.Rank, s.LabelFR, s.LabelEN, s.HelpFR, s.HelpEN, s.RequiresImpact, s.DefaultType, s.KBRequired)
 		if isUniqueViolation(err) {
 			return opsdesk.Conflict("rank", "another severity has rank %d", s.Rank)
 		}

@@ -8,12 +8,14 @@ import (
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
 
-const environmentColumns = `id, customer_id, kind, name, url, status, notes, created_at, updated_at`
+const environmentColumns = `id, customer_id, kind, name, url, status, notes, created_at, updated_at,
+	show_servers, show_versions, show_availability, show_access`
 
 func scanEnvironment(sc scanner) (*opsdesk.Environment, error) {
 	var e opsdesk.Environment
 	var created, updated int64
-	if err := sc.Scan(&e.ID, &e.CustomerID, &e.Kind, &e.Name, &e.URL, &e.Status, &e.Notes, &created, &updated); err != nil {
+	if err := sc.Scan(&e.ID, &e.CustomerID, &e.Kind, &e.Name, &e.URL, &e.Status, &e.Notes, &created, &updated,
+		&e.ShowServers, &e.ShowVersions, &e.ShowAvailability, &e.ShowAccess); err != nil {
 		return nil, err
 	}
 	e.CreatedAt = fromMS(sql.NullInt64{Int64: created, Valid: true})
@@ -34,8 +36,10 @@ func (d *DB) CreateEnvironment(ctx context.Context, e *opsdesk.Environment) erro
 		if _, err := tx.customerByID(ctx, e.CustomerID); err != nil {
 			return err
 		}
-		id, err := tx.insert(ctx, `INSERT INTO environments (customer_id, kind, name, url, status, notes, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.CustomerID, e.Kind, e.Name, e.URL, e.Status, e.Notes, tx.now.UnixMilli(), tx.now.UnixMilli())
+		id, err := tx.insert(ctx, `INSERT INTO environments (customer_id, kind, name, url, status, notes, created_at, updated_at,
+			show_servers, show_versions, show_availability, show_access)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.CustomerID, e.Kind, e.Name, e.URL, e.Status, e.Notes, tx.now.UnixMilli(), tx.now.UnixMilli(),
+			e.ShowServers, e.ShowVersions, e.ShowAvailability, e.ShowAccess)
 		if isUniqueViolation(err) {
 			return opsdesk.Conflict("name", "this customer already has an environment named %q", e.Name)
 		}
@@ -43,12 +47,14 @@ func (d *DB) CreateEnvironment(ctx context.Context, e *opsdesk.Environment) erro
 			return err
 		}
 		e.ID, e.CreatedAt, e.UpdatedAt = id, tx.now, tx.now
-		return tx.audit(ctx, "environment", id, "create", opsdesk.Diff(opsdesk.EnvironmentAuditFields, nil, e.AuditFields()))
+		return tx.audit(ctx, "environment", id, "create", append(opsdesk.Diff(opsdesk.EnvironmentAuditFields, nil, e.AuditFields()),
+			opsdesk.Diff(opsdesk.EnvVisibilityAuditFields, nil, e.VisibilityAuditFields())...))
 	})
 }
 
-// UpdateEnvironment saves an environment's fields; its customer cannot change. Errors: invalid,
-// forbidden, not found, conflict.
+// UpdateEnvironment saves an environment's fields; its customer cannot change, and what the
+// customer is shown is kept (SetEnvironmentVisibility changes it). Errors: invalid, forbidden,
+// not found, conflict.
 func (d *DB) UpdateEnvironment(ctx context.Context, e *opsdesk.Environment) error {
 	if err := e.Validate(); err != nil {
 		return err
@@ -73,6 +79,7 @@ func (d *DB) UpdateEnvironment(ctx context.Context, e *opsdesk.Environment) erro
 			return err
 		}
 		e.CreatedAt, e.UpdatedAt = old.CreatedAt, tx.now
+		e.EnvVisibility = old.EnvVisibility
 		return tx.audit(ctx, "environment", e.ID, "update", opsdesk.Diff(opsdesk.EnvironmentAuditFields, old.AuditFields(), e.AuditFields()))
 	})
 }
@@ -98,4 +105,39 @@ func (d *DB) ListEnvironments(ctx context.Context, customerID int64) ([]*opsdesk
 	out, err := collect(scanEnvironment)(d.query(ctx, `SELECT `+environmentColumns+` FROM environments WHERE customer_id = ?
 		ORDER BY CASE kind WHEN 'test' THEN 0 WHEN 'preprod' THEN 1 ELSE 2 END, name`, customerID))
 	return out, wrapErr("store.ListEnvironments", err)
+}
+
+// SetEnvironmentVisibility sets what the customer is shown of environment id. Admins and ops
+// managers only. Errors: forbidden, not found.
+func (d *DB) SetEnvironmentVisibility(ctx context.Context, id int64, v opsdesk.EnvVisibility) (*opsdesk.Environment, error) {
+	if !opsdesk.ActorFrom(ctx).CanManage() {
+		return nil, opsdesk.Forbidden("only admins and ops managers manage environments")
+	}
+	var e *opsdesk.Environment
+	err := d.inTx(ctx, "store.SetEnvironmentVisibility", func(tx *Tx) error {
+		old, err := tx.environment(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE environments SET show_servers = ?, show_versions = ?, show_availability = ?, show_access = ?,
+			updated_at = ? WHERE id = ?`, v.ShowServers, v.ShowVersions, v.ShowAvailability, v.ShowAccess, tx.now.UnixMilli(), id); err != nil {
+			return err
+		}
+		n := *old
+		n.EnvVisibility, n.UpdatedAt = v, tx.now
+		e = &n
+		return tx.audit(ctx, "environment", id, "update",
+			opsdesk.Diff(opsdesk.EnvVisibilityAuditFields, old.VisibilityAuditFields(), n.VisibilityAuditFields()))
+	})
+	return e, err
+}
+
+// environment reads environment id inside a transaction, whoever may see it; callers check
+// permissions. Errors: not found.
+func (t *Tx) environment(ctx context.Context, id int64) (*opsdesk.Environment, error) {
+	e, err := scanEnvironment(t.queryRow(ctx, `SELECT `+environmentColumns+` FROM environments WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, opsdesk.NotFound("no environment %d", id)
+	}
+	return e, err
 }

@@ -123,7 +123,7 @@ func TestReopenClosedTicket(t *testing.T) {
 			t.Fatalf("reopening a new ticket: %v", err)
 		}
 		for _, s := range []opsdesk.Status{opsdesk.StatusOpen, opsdesk.StatusResolved, opsdesk.StatusClosed} {
-			if _, err := db.UpdateTicket(admin, tk.Key, opsdesk.TicketPatch{Status: &s}); err != nil {
+			if _, err := db.UpdateTicket(admin, tk.Key, opsdesk.TicketPatch{Status: &s, Resolution: resolutionFor(s)}); err != nil {
 				t.Fatal(err)
 			}
 		}

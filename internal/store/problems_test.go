@@ -250,7 +250,7 @@ func TestProblemResolveNotifies(t *testing.T) {
 			}
 		}
 		for _, tk := range []*opsdesk.Ticket{solved, done} {
-			if _, err := db.UpdateTicket(as(f.agent), tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved)}); err != nil {
+			if _, err := db.UpdateTicket(as(f.agent), tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Resolution: fixed()}); err != nil {
 				t.Fatal(err)
 			}
 		}

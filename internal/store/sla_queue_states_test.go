@@ -43,7 +43,7 @@ func TestClockStates(t *testing.T) {
 		}
 		status := func(key string, st opsdesk.Status) func() error {
 			return func() error {
-				_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: &st, Reason: "test"})
+				_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: &st, Reason: "test", Resolution: resolutionFor(st)})
 				return err
 			}
 		}

@@ -90,7 +90,7 @@ func (s *recomputeScenario) seed(t *testing.T, db *store.DB, n int) {
 					opsdesk.StatusResolved:        {opsdesk.StatusOpen, opsdesk.StatusOpen, opsdesk.StatusClosed},
 				}[status]
 				to := next[rng.IntN(len(next))]
-				_, err = db.UpdateTicket(admin, tk.Key, opsdesk.TicketPatch{Status: &to, Reason: "moved on"})
+				_, err = db.UpdateTicket(admin, tk.Key, opsdesk.TicketPatch{Status: &to, Reason: "moved on", Resolution: resolutionFor(to)})
 				status = to
 			}
 			if err != nil {

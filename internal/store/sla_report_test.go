@@ -63,7 +63,7 @@ func TestSLAReport(t *testing.T) {
 		}
 		resolve := func(at time.Time, key string) {
 			do(at, func() error {
-				_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved)})
+				_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Resolution: fixedDraft()})
 				return err
 			})
 		}

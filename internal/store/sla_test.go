@@ -220,7 +220,7 @@ func TestSLAClockLifecycle(t *testing.T) {
 
 		// Resolved Tuesday 11:00 (7h), reopened Wednesday 09:00: the resolve clock resumes.
 		step("2027-03-02 11:00", func() error {
-			_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved)})
+			_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Resolution: fixedDraft()})
 			return err
 		})
 		c = check("2027-03-02 17:00", [3]time.Duration{45 * time.Minute, 2 * h, 7 * h}, [3]sla.State{risk, ok, ok}, [3]bool{no, no, no})

@@ -82,7 +82,7 @@ func TestRecordWorkaround(t *testing.T) {
 		if n != 2 {
 			t.Errorf("%d workaround lines in history, want 2", n)
 		}
-		db.UpdateTicket(as(f.agent), tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved)})
+		db.UpdateTicket(as(f.agent), tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Resolution: fixed()})
 		_, err = db.RecordWorkaround(as(f.agent), tk.Key, "late")
 		wantKind(t, err, opsdesk.KindConflict)
 	})

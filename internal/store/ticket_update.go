@@ -86,12 +86,20 @@ func (tx *Tx) setStatus(ctx context.Context, t *opsdesk.Ticket, to opsdesk.Statu
 	if err := tx.updateTicket(ctx, t.ID, sets, args); err != nil {
 		return err
 	}
+	if t.Status == opsdesk.StatusResolved {
+		if err := tx.endSurvey(ctx, t.ID); err != nil {
+			return err
+		}
+	}
 	if err := tx.event(ctx, opsdesk.Event{TicketID: t.ID, Kind: opsdesk.EventChange, Field: "status", Old: string(t.Status), New: string(to), Reason: reason}); err != nil {
 		return err
 	}
 	t.Status = to
 	switch to {
 	case opsdesk.StatusResolved:
+		if err := tx.openSurvey(ctx, t); err != nil {
+			return err
+		}
 		return tx.emit(ctx, opsdesk.TicketResolved, t, 0, false)
 	case opsdesk.StatusClosed:
 		return tx.emit(ctx, opsdesk.TicketClosed, t, 0, false)
@@ -113,6 +121,9 @@ func (tx *Tx) updateTicket(ctx context.Context, id int64, sets []string, args []
 // conflict (illegal transition).
 func (d *DB) UpdateTicket(ctx context.Context, key string, p opsdesk.TicketPatch) (*opsdesk.Ticket, error) {
 	a := opsdesk.ActorFrom(ctx)
+	if err := checkResolutionAlone(p); err != nil {
+		return nil, err
+	}
 	if p.Empty() {
 		return nil, opsdesk.Invalid("", "nothing to change")
 	}
@@ -198,6 +209,9 @@ func (tx *Tx) applyPatch(ctx context.Context, t *opsdesk.Ticket, p opsdesk.Ticke
 	}
 	if p.Status == nil || (*p.Status == t.Status && !onlyStatus(p)) {
 		return nil
+	}
+	if *p.Status == opsdesk.StatusResolved {
+		return tx.resolve(ctx, t, p) // a summary and a cause, and the knowledge-base rule
 	}
 	return tx.setStatus(ctx, t, *p.Status, p.Reason) // asking for the current status alone is a conflict
 }

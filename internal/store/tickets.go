@@ -16,7 +16,7 @@ import (
 // ticketSelect reads a ticket with the names shown beside it.
 const ticketSelect = `SELECT t.id, t.number, t.key, t.customer_id, t.requester_id, t.environment_id, t.category, t.type,
 	t.severity, t.severity_rank, t.status, t.level, t.assignee_id, t.group_code, t.channel, t.subject, t.impact, t.created_by,
-	t.created_at, t.updated_at, t.taken_at, t.resolved_at, t.closed_at, t.reopen_count, t.version, t.next_deadline,
+	t.created_at, t.updated_at, t.taken_at, t.resolved_at, t.closed_at, t.reopen_count, t.version, t.next_deadline, t.resolution_summary, t.cause_code,
 	c.code, c.name, p.name, p.email, COALESCE(e.kind, ''), COALESCE(e.name, ''), COALESCE(NULLIF(u.name, ''), u.email, ''), COALESCE(u.email, '')
 	FROM tickets t
 	JOIN customers c ON c.id = t.customer_id
@@ -30,7 +30,7 @@ func scanTicket(sc scanner) (*opsdesk.Ticket, error) {
 	var created, updated int64
 	err := sc.Scan(&t.ID, &t.Number, &t.Key, &t.CustomerID, &t.RequesterID, &env, &t.Category, &t.Type,
 		&t.Severity, &t.SeverityRank, &t.Status, &t.Level, &assignee, &t.GroupCode, &t.Channel, &t.Subject, &t.Impact, &createdBy,
-		&created, &updated, &taken, &resolved, &closed, &t.ReopenCount, &t.Version, &next,
+		&created, &updated, &taken, &resolved, &closed, &t.ReopenCount, &t.Version, &next, &t.ResolutionSummary, &t.Cause,
 		&t.CustomerCode, &t.CustomerName, &t.RequesterName, &t.RequesterMail, &t.EnvKind, &t.EnvName, &t.AssigneeName, &t.AssigneeMail)
 	if err != nil {
 		return nil, err

@@ -183,14 +183,14 @@ func TestLifecycle(t *testing.T) {
 		if tk, _ = db.TicketByKey(admin, key); tk.Status != opsdesk.StatusOpen {
 			t.Fatalf("after customer answer: %s", tk.Status)
 		}
-		if _, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved)}); err != nil {
+		if _, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Resolution: fixed()}); err != nil {
 			t.Fatal(err)
 		}
 		// The customer reopens, the agent resolves again, the customer confirms.
 		if tk, err = db.UpdateTicket(as(f.custA), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusOpen), Reason: "still broken"}); err != nil || tk.ReopenCount != 1 || !tk.ResolvedAt.IsZero() {
 			t.Fatalf("reopen: %+v %v", tk, err)
 		}
-		db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved)})
+		db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Resolution: fixed()})
 		if tk, err = db.UpdateTicket(as(f.custA), key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusClosed)}); err != nil || tk.ClosedAt.IsZero() {
 			t.Fatalf("confirm: %+v %v", tk, err)
 		}
@@ -278,7 +278,7 @@ func TestTicketIsolation(t *testing.T) {
 			}
 		}
 		db.UpdateTicket(as(f.agent), theirs.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusOpen)})
-		db.UpdateTicket(as(f.agent), theirs.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved)})
+		db.UpdateTicket(as(f.agent), theirs.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Resolution: fixed()})
 		if _, err := db.UpdateTicket(ctx, theirs.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusClosed)}); opsdesk.ErrorKind(err) != opsdesk.KindNotFound {
 			t.Errorf("UpdateTicket on another customer's ticket: %v", err)
 		}

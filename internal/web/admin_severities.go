@@ -70,6 +70,9 @@ func (s *Server) editSeverity(c *call) {
 	if sv.RequiresImpact {
 		v.Set("requires_impact", "on")
 	}
+	if sv.KBRequired {
+		v.Set("kb_required", "on")
+	}
 	s.showSeverity(c, http.StatusOK, sv, newForm("severity", v))
 }
 
@@ -118,5 +121,6 @@ func severityFromForm(f *form, code string) *opsdesk.Severity {
 	rank, _ := strconv.Atoi(strings.TrimSpace(f.Get("rank")))
 	return &opsdesk.Severity{Code: code, Rank: rank, LabelFR: strings.TrimSpace(f.Get("label_fr")), LabelEN: strings.TrimSpace(f.Get("label_en")),
 		HelpFR: strings.TrimSpace(f.Get("help_fr")), HelpEN: strings.TrimSpace(f.Get("help_en")),
-		RequiresImpact: f.Get("requires_impact") != "", DefaultType: opsdesk.TicketType(f.Get("default_type"))}
+		RequiresImpact: f.Get("requires_impact") != "", DefaultType: opsdesk.TicketType(f.Get("default_type")),
+		KBRequired: f.Get("kb_required") != ""}
 }

@@ -106,6 +106,8 @@ func TestBrowserRequestLifecycle(t *testing.T) {
 
 		// The agent resolves; the customer sees it live, and confirms.
 		agent.do(chromedp.SetValue(chromedp.ID("status-status"), "resolved"))
+		agent.do(chromedp.SetValue(chromedp.ID("status-resolution"), "Fixed the Firefox export."))
+		agent.do(chromedp.SetValue(chromedp.ID("status-cause"), "defect"))
 		agent.load(chromedp.Click(chromedp.CSS(`#status button[type="submit"]`)))
 		agent.wantText("#ticket-status", "Resolved")
 		customer.waitText("#resolution", "Confirm it is solved")

@@ -173,11 +173,17 @@ func (s *site) blobStore() *blob.Store {
 	return b
 }
 
+// fixedDraft is the resolution tests give: a summary, a cause and a draft article (which the
+// knowledge-base rule needs on a blocking ticket).
+func fixedDraft() *opsdesk.Resolution {
+	return &opsdesk.Resolution{Summary: "Fixed.", Cause: "defect", DraftArticle: true}
+}
+
 // resolve marks a ticket resolved as a member of staff.
 func resolve(t *testing.T, db *store.DB, u *opsdesk.User, key string) {
 	t.Helper()
 	st := opsdesk.StatusResolved
-	if _, err := db.UpdateTicket(as(u), key, opsdesk.TicketPatch{Status: &st, Reason: "fixed"}); err != nil {
+	if _, err := db.UpdateTicket(as(u), key, opsdesk.TicketPatch{Status: &st, Reason: "fixed", Resolution: fixedDraft()}); err != nil {
 		t.Fatal(err)
 	}
 }

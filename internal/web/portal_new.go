@@ -19,6 +19,8 @@ type requestFormPage struct {
 	ImpactRequired bool   // the chosen severity asks for the impact
 	ImpactFor      string // the severities that ask for it, for the hint
 	MaxUpload      string
+	Visit          string      // the key of this visit of the form, for the suggestions' deflections
+	Suggest        *suggestBox // the articles suggested for the subject; nil before a search
 }
 
 // severityChoice is one radio button of the severity scale with its explanation.
@@ -28,7 +30,10 @@ type severityChoice struct {
 	Checked           bool
 }
 
-func (s *Server) showRequestForm(c *call, status int, f *form) {
+func (s *Server) showRequestForm(c *call, status int, f *form) { s.requestForm(c, status, f, nil) }
+
+// requestForm renders the request form, with the articles suggested for its subject if any.
+func (s *Server) requestForm(c *call, status int, f *form, sug *suggestBox) {
 	k, err := s.loadCatalog(c)
 	if err != nil {
 		s.fail(c, err)
@@ -40,7 +45,8 @@ func (s *Server) showRequestForm(c *call, status int, f *form) {
 		return
 	}
 	p := requestFormPage{Form: f, Categories: k.categoryOptions(c, "request.choose_category"),
-		Envs: envOptions(c, envs, "request.no_environment"), MaxUpload: formatSize(c.lang, s.cfg.MaxUpload)}
+		Envs: envOptions(c, envs, "request.no_environment"), MaxUpload: formatSize(c.lang, s.cfg.MaxUpload),
+		Visit: visitOf(c, f), Suggest: sug}
 	var needImpact []string
 	for _, sv := range k.Severities {
 		ch := severityChoice{Code: sv.Code, Label: sv.Label(c.lang), Help: sv.Help(c.lang), RequiresImpact: sv.RequiresImpact,
@@ -65,6 +71,10 @@ func (s *Server) newRequest(c *call) {
 // store and the ticket created with them, so that a record only ever names stored content.
 func (s *Server) fileRequest(c *call) {
 	f := newForm("request", c.r.PostForm)
+	if f.Get("suggest") != "" {
+		s.suggestFromForm(c, f)
+		return
+	}
 	again := func(status int) {
 		keepFilesHint(c, f)
 		s.showRequestForm(c, status, f)
@@ -99,6 +109,7 @@ func (s *Server) fileRequest(c *call) {
 		s.actionError(c, f, requestFields, err, again)
 		return
 	}
+	s.endVisit(c, f)
 	c.redirect(requestURL(t.Key) + "?done=filed")
 }
 

@@ -17,11 +17,12 @@ type requestPage struct {
 	Base                   string // the request's URL; its attachments hang under it
 	Reply, Reopen, Confirm *form
 	MaxUpload              string
-	SLA                    *portalSLA // the commitments to take charge and resolve; nil when none
+	SLA                    *portalSLA  // the commitments to take charge and resolve; nil when none
+	Survey                 *surveyForm // the satisfaction survey of a resolution waiting for an answer; nil when none
 }
 
 // requestForms carries the forms a failed submission re-renders with its input and message.
-type requestForms struct{ reply, reopen, confirm *form }
+type requestForms struct{ reply, reopen, confirm, survey *form }
 
 // request shows one request of the customer's organisation; any other number is not found (the
 // store scopes the ticket, its messages and its history).
@@ -46,6 +47,10 @@ func (s *Server) showRequest(c *call, status int, forms requestForms) {
 	p := requestPage{Ticket: t, Cat: k, Timeline: tl, Base: requestURL(t.Key),
 		Reply: forms.reply, Reopen: forms.reopen, Confirm: forms.confirm, MaxUpload: formatSize(c.lang, s.cfg.MaxUpload)}
 	if p.SLA, err = s.requestSLA(c, t); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Survey, err = s.requestSurvey(c, t, forms.survey); err != nil {
 		s.fail(c, err)
 		return
 	}

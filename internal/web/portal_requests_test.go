@@ -27,7 +27,7 @@ func TestRequestList(t *testing.T) {
 			t.Fatal(err)
 		}
 		st := opsdesk.StatusResolved
-		if _, err := db.UpdateTicket(as(d.agent), resolved.Key, opsdesk.TicketPatch{Status: &st}); err != nil {
+		if _, err := db.UpdateTicket(as(d.agent), resolved.Key, opsdesk.TicketPatch{Status: &st, Resolution: fixedDraft()}); err != nil {
 			t.Fatal(err)
 		}
 		ws := startSite(t, db)

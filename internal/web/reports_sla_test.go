@@ -77,7 +77,7 @@ func slaMonth(t *testing.T, db *store.DB, f *fixture) (final time.Time) {
 	resolved := opsdesk.StatusResolved
 	solve := func(when, key string) {
 		step(when, func() error {
-			_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: &resolved, Reason: "fixed"})
+			_, err := db.UpdateTicket(as(f.agent), key, opsdesk.TicketPatch{Status: &resolved, Reason: "fixed", Resolution: fixedDraft()})
 			return err
 		})
 	}

@@ -33,10 +33,18 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /requests", portal, s.requests)
 	s.handle(mux, "GET /requests/new", portal, s.newRequest)
 	s.handle(mux, "POST /requests", portal, s.fileRequest)
+	s.handle(mux, "GET /requests/suggest", portal, s.suggest)
+	s.handle(mux, "GET /requests/suggest/{id}", portal, s.openSuggestion)
 	s.handle(mux, "GET /requests/{key}", portal, s.request)
 	s.handle(mux, "POST /requests/{key}/reply", portal, s.replyRequest)
 	s.handle(mux, "POST /requests/{key}/confirm", portal, s.confirmRequest)
 	s.handle(mux, "POST /requests/{key}/reopen", portal, s.reopenRequest)
+	s.handle(mux, "POST /requests/{key}/survey", portal, s.answerRequestSurvey)
+
+	// The satisfaction survey mailed at resolution: no login, the link's token authorises
+	// (survey.go). GET never answers; POST records the answer once.
+	mux.HandleFunc("GET /survey/{token}", s.surveyHandler(s.survey))
+	mux.HandleFunc("POST /survey/{token}", s.surveyHandler(s.answerSurvey))
 	s.handle(mux, "GET /requests/{key}/attachments/{id}", portal, s.attachment)
 
 	// The agent workspace: queues, the ticket page and its actions.
@@ -46,10 +54,15 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /tickets/{key}/take", staff, s.take)
 	s.handle(mux, "POST /tickets/{key}/assign", staff, s.assign)
 	s.handle(mux, "POST /tickets/{key}/status", staff, s.changeStatus)
+	s.handle(mux, "POST /tickets/{key}/kb-draft", staff, s.kbDraft)
 	s.handle(mux, "POST /tickets/{key}/qualify", staff, s.qualify)
 	s.handle(mux, "POST /tickets/{key}/escalate", staff, s.escalate)
 	s.handle(mux, "POST /tickets/{key}/workaround", staff, s.recordWorkaround)
 	s.handle(mux, "POST /tickets/{key}/problem", staff, s.linkTicketProblem)
+	s.handle(mux, "POST /tickets/{key}/articles", staff, s.linkTicketArticle)
+	s.handle(mux, "POST /tickets/{key}/articles/{id}/unlink", staff, s.unlinkTicketArticle)
+	s.handle(mux, "POST /tickets/{key}/procedure", staff, s.tickProcedureStep)
+	s.handle(mux, "GET /tickets/{key}/knowledge", staff, s.ticketKnowledge)
 	s.handle(mux, "GET /tickets/{key}/attachments/{id}", staff, s.attachment)
 	s.handle(mux, "GET /tickets/{key}/messages/{id}/raw.eml", staff, s.messageRaw)
 
@@ -62,6 +75,20 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /problems/{id}/tickets", staff, s.linkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/tickets/{key}/unlink", staff, s.unlinkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/resolve", staff, s.resolveProblem)
+
+	// The knowledge base: staff write, review and publish articles; customers read the published
+	// ones shown to them on the same pages (the store scopes every read: anything else is not
+	// found). Search over tickets and articles, filtered by what the reader may see.
+	s.handle(mux, "GET /kb", member, s.kbList)
+	s.handle(mux, "GET /kb/new", staff, s.kbNew)
+	s.handle(mux, "POST /kb", staff, s.kbCreate)
+	s.handle(mux, "GET /kb/{id}", member, s.kbArticle)
+	s.handle(mux, "POST /kb/{id}", staff, s.kbUpdate)
+	s.handle(mux, "GET /kb/{id}/edit", staff, s.kbEdit)
+	s.handle(mux, "POST /kb/{id}/status", staff, s.kbSetStatus)
+	s.handle(mux, "GET /kb/{id}/revisions/{n}", staff, s.kbRevision)
+	s.handle(mux, "GET /kb/{id}/diff", staff, s.kbDiff)
+	s.handle(mux, "GET /search", member, s.search)
 
 	// Administration: admins and ops managers; the store refuses what an ops manager may not do.
 	s.handle(mux, "GET /admin", manager, func(c *call) { c.redirect("/admin/users") })
@@ -95,6 +122,10 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/severities", manager, s.createSeverity)
 	s.handle(mux, "GET /admin/severities/{code}", manager, s.editSeverity)
 	s.handle(mux, "POST /admin/severities/{code}", manager, s.updateSeverity)
+	s.handle(mux, "GET /admin/causes", manager, s.causes)
+	s.handle(mux, "POST /admin/causes", manager, s.createCause)
+	s.handle(mux, "GET /admin/causes/{code}", manager, s.editCause)
+	s.handle(mux, "POST /admin/causes/{code}", manager, s.updateCause)
 	s.handle(mux, "GET /admin/groups", manager, s.groups)
 	s.handle(mux, "POST /admin/groups", manager, s.createGroup)
 	s.handle(mux, "GET /admin/groups/{code}", manager, s.editGroup)

@@ -16,9 +16,11 @@ var files embed.FS
 // staticFiles are the embedded assets and their types: one stylesheet and the small script
 // modules that enhance pages which work without them.
 var staticFiles = map[string]string{
-	"app.css": "text/css; charset=utf-8",
-	"live.js": "text/javascript; charset=utf-8",
-	"keys.js": "text/javascript; charset=utf-8",
+	"app.css":    "text/css; charset=utf-8",
+	"live.js":    "text/javascript; charset=utf-8",
+	"keys.js":    "text/javascript; charset=utf-8",
+	"suggest.js": "text/javascript; charset=utf-8",
+	"resolve.js": "text/javascript; charset=utf-8",
 }
 
 // asset is an embedded file served under a URL that carries a hash of its content, so that it

@@ -30,12 +30,16 @@ type ticketPage struct {
 	Upload   string         // the size limit of an attachment
 	SLA      *slaPanel      // the service-level clocks
 	Problem  *ticketProblem // the problem the ticket is linked to, or the form linking it
+	KB       *ticketKB      // the Knowledge panel: similar tickets, articles, procedures
+	Resolve  *resolveBox    // resolution fields of the status form, and the closure box
+	Surveys  surveyRows     // the satisfaction surveys of its resolutions, newest first
 }
 
 // ticketForms are the forms of the ticket page; a failed submission re-renders its own with
 // the input and the message, the others are filled from the ticket.
 type ticketForms struct {
 	Reply, Take, Assign, Status, Qualify, Escalate, Workaround *form
+	KB                                                         *form // the Knowledge panel's (ticket_kb.go)
 }
 
 // ticketURL is the workspace page of a ticket.
@@ -69,6 +73,18 @@ func (s *Server) showTicket(c *call, status int, forms ticketForms) {
 		return
 	}
 	if p.Problem, err = s.ticketProblemBox(c, t); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.KB, err = s.ticketKBPanel(c, t, p.Forms.KB); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Resolve, err = s.ticketResolveBox(c, t, &p.Forms); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Surveys, err = s.ticketSurveys(c, t); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -79,9 +79,16 @@ func (s *Server) assign(c *call) {
 func (s *Server) changeStatus(c *call) {
 	f := newForm("status", c.r.PostForm)
 	st := opsdesk.Status(f.Get("status"))
-	t, err := s.db.UpdateTicket(c.ctx, c.r.PathValue("key"), opsdesk.TicketPatch{Status: &st, Reason: strings.TrimSpace(f.Get("reason"))})
+	p := opsdesk.TicketPatch{Status: &st, Reason: strings.TrimSpace(f.Get("reason"))}
+	if st == opsdesk.StatusResolved {
+		p.Resolution = resolutionFromForm(f) // the summary, the cause, the draft article (ticket_resolve.go)
+	}
+	t, err := s.db.UpdateTicket(c.ctx, c.r.PathValue("key"), p)
 	if err != nil {
-		s.actionError(c, f, []string{"status", "reason"}, err, func(status int) { s.showTicket(c, status, ticketForms{Status: f}) })
+		again := func(status int) { s.showTicket(c, status, ticketForms{Status: f}) }
+		if !resolveFailed(c, f, err, again) {
+			s.actionError(c, f, []string{"status", "reason"}, err, again)
+		}
 		return
 	}
 	c.redirect(ticketURL(t.Key) + "?done=status")

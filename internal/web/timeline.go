@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ type entry struct {
 	Mail     *mailPart // a message that came by mail, in the workspace: its folded quote and raw form
 	Text     string    // the whole line as a sentence (the SLA lines), instead of field, old → new
 	Link     string    // what the sentence refers to on the page (a recorded workaround's message)
+	LinkText string    // the words of Link, when not "see the message" (a knowledge article's title)
 }
 
 // mailPart is what the workspace shows beside the words of a message that came by mail: the
@@ -48,6 +50,8 @@ func (s *Server) timeline(c *call, key string, k *catalog, portal bool) ([]entry
 		byID[m.ID] = m
 	}
 	var out []entry
+	titles := kbTitles{}
+	var causes map[string]string // cause code → label, read at the first cause line
 	for _, e := range events {
 		en := entry{ID: e.ID, At: e.At, Who: e.ActorLabel, Kind: e.Kind, Reason: e.Reason}
 		switch e.Kind {
@@ -75,8 +79,19 @@ func (s *Server) timeline(c *call, key string, k *catalog, portal bool) ([]entry
 			if !portal && slaEntry(c, k, e, &en) {
 				break
 			}
+			if !portal && s.kbEntry(c, e, &en, titles) {
+				break
+			}
 			en.Field = c.T("ticket.field." + e.Field)
 			en.Old, en.New = eventValue(c, k, e.Field, e.Old), eventValue(c, k, e.Field, e.New)
+			if e.Field == "cause" { // staff only: the portal shows status lines alone
+				if causes == nil {
+					if causes, err = s.causeLabels(c); err != nil {
+						return nil, err
+					}
+				}
+				en.Old, en.New = cmp.Or(causes[e.Old], en.Old), cmp.Or(causes[e.New], en.New)
+			}
 			if portal {
 				en.Reason, en.Who = "", ""
 			}

@@ -35,7 +35,8 @@ func TestTicketLifeIsDeliveredSigned(t *testing.T) {
 		check(t, err)
 		_, err = db.Escalate(w.n1, tk.Key, opsdesk.LevelN2, "needs a database expert")
 		check(t, err)
-		_, err = db.UpdateTicket(w.n2, tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Reason: "fixed"})
+		_, err = db.UpdateTicket(w.n2, tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusResolved), Reason: "fixed",
+			Resolution: &opsdesk.Resolution{Summary: "Fixed the export.", Cause: "defect", DraftArticle: true}})
 		check(t, err)
 		_, err = db.UpdateTicket(w.alice, tk.Key, opsdesk.TicketPatch{Status: ptr(opsdesk.StatusClosed)})
 		check(t, err)

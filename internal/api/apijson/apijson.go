@@ -60,6 +60,8 @@ type Ticket struct {
 	ClosedAt        *string `json:"closed_at" format:"date-time"`
 	NextDeadline    *string `json:"next_deadline" format:"date-time" doc:"the nearest deadline of its running SLA clocks (past ones included); null when none runs: paused, stopped or without target"`
 	ReopenCount     int     `json:"reopen_count"`
+	Resolution      *string `json:"resolution" doc:"the summary of the last resolution, in words the requester reads; null if never resolved (kept when it reopens)"`
+	Cause           *string `json:"cause" doc:"the cause code of the last resolution (GET /cause-codes); null if never resolved, and always for customers"`
 	Version         int64   `json:"version" doc:"incremented by every change"`
 	URL             string  `json:"url" doc:"the ticket's page in the web UI"`
 }
@@ -72,6 +74,7 @@ func TicketOf(t *opsdesk.Ticket, baseURL string) Ticket {
 		Category: t.Category, Type: string(t.Type), Subject: t.Subject, Impact: t.Impact, Channel: string(t.Channel),
 		CreatedAt: Stamp(t.CreatedAt), UpdatedAt: Stamp(t.UpdatedAt), TakenAt: Time(t.TakenAt), ResolvedAt: Time(t.ResolvedAt),
 		ClosedAt: Time(t.ClosedAt), NextDeadline: Time(t.NextDeadline), ReopenCount: t.ReopenCount, Version: t.Version,
+		Resolution: nonEmpty(t.ResolutionSummary), Cause: nonEmpty(t.Cause),
 		URL: baseURL + "/tickets/" + url.PathEscape(t.Key),
 	}
 	if t.EnvironmentID != 0 {
