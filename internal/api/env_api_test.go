@@ -120,6 +120,9 @@ func TestEnvironmentAPI(t *testing.T) {
 		// Edits: fields by managers; visibility by managers only, flag by flag.
 		e.do("n1", "PATCH", path, map[string]any{"name": "PP"}).problem(t, http.StatusForbidden, "")
 		e.do("n1", "PATCH", path, map[string]any{"customer_sees": map[string]any{"servers": true}}).problem(t, http.StatusForbidden, "")
+		for _, body := range []map[string]any{{}, {"name": "mine now"}} { // even a patch that changes nothing
+			e.do("alice", "PATCH", path, body).problem(t, http.StatusForbidden, "")
+		}
 		e.do("ops", "PATCH", path, map[string]any{"status": "sleeping"}).problem(t, http.StatusUnprocessableEntity, "status")
 		e.do("ops", "PATCH", path, map[string]any{"url": "https://preprod.acme.example", "customer_sees": map[string]any{"servers": true, "access": true}}).
 			want(t, http.StatusOK, &pp)

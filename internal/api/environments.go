@@ -169,6 +169,9 @@ func (a *API) patchEnvironment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !opsdesk.ActorFrom(r.Context()).IsStaff() {
+		return opsdesk.Forbidden("only the vendor's team changes environments")
+	}
 	var in environmentPatch
 	if err := readJSON(w, r, &in); err != nil {
 		return err

@@ -24,6 +24,10 @@ var pathParams = map[string]string{
 	"number": "the ticket's number, e.g. OPS-1042",
 	"id":     "numeric id",
 	"code":   "customer code, e.g. ACME",
+	"sid":    "numeric id of a server of the environment",
+	"did":    "numeric id of a deployment of the environment",
+	"gid":    "numeric id of an access grant",
+	"wid":    "numeric id of a maintenance window of the environment",
 }
 
 // document builds the OpenAPI document from the operations.
