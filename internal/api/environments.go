@@ -129,11 +129,7 @@ func (a *API) listEnvironments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := items[environment]{Items: []environment{}}
-	for _, e := range envs {
-		out.Items = append(out.Items, environmentJSON(r, e, c.Code))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, itemsOf(envs, func(e *opsdesk.Environment) environment { return environmentJSON(r, e, c.Code) }))
 }
 
 func (a *API) createEnvironment(w http.ResponseWriter, r *http.Request) error {
@@ -265,11 +261,7 @@ func (a *API) listServers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := items[server]{Items: []server{}}
-	for _, s := range ss {
-		out.Items = append(out.Items, serverJSON(s))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, itemsOf(ss, serverJSON))
 }
 
 func (a *API) createServer(w http.ResponseWriter, r *http.Request) error {

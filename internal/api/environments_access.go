@@ -64,11 +64,7 @@ func (a *API) listGrants(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := a.db.Now()
-	out := items[accessGrant]{Items: []accessGrant{}}
-	for _, g := range gs {
-		out.Items = append(out.Items, grantJSON(g, now))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, itemsOf(gs, func(g *opsdesk.AccessGrant) accessGrant { return grantJSON(g, now) }))
 }
 
 func (a *API) grantAccess(w http.ResponseWriter, r *http.Request) error {
@@ -131,11 +127,7 @@ func (a *API) expiredGrants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := items[accessGrant]{Items: []accessGrant{}}
-	for _, g := range gs {
-		out.Items = append(out.Items, grantJSON(g, at))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, itemsOf(gs, func(g *opsdesk.AccessGrant) accessGrant { return grantJSON(g, at) }))
 }
 
 // maintenance is a planned maintenance window of an environment, covering [starts_at, ends_at).
@@ -190,11 +182,7 @@ func (a *API) listMaintenance(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := items[maintenance]{Items: []maintenance{}}
-	for _, m := range ms {
-		out.Items = append(out.Items, maintenanceJSON(m))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, itemsOf(ms, maintenanceJSON))
 }
 
 func (a *API) createMaintenance(w http.ResponseWriter, r *http.Request) error {

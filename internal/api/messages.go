@@ -35,6 +35,15 @@ type items[T any] struct {
 	Items []T `json:"items"`
 }
 
+// itemsOf wraps rows, each shaped by toJSON; no rows is an empty list, never null.
+func itemsOf[T, J any](rows []T, toJSON func(T) J) items[J] {
+	out := items[J]{Items: make([]J, 0, len(rows))}
+	for _, r := range rows {
+		out.Items = append(out.Items, toJSON(r))
+	}
+	return out
+}
+
 func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
 	key := strings.ToUpper(strings.TrimSpace(r.PathValue("number")))
 	msgs, err := a.db.Messages(r.Context(), key)

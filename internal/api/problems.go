@@ -118,11 +118,7 @@ func (a *API) listProblems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := items[problemRecord]{Items: []problemRecord{}}
-	for _, p := range ps {
-		out.Items = append(out.Items, problemJSON(p))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, itemsOf(ps, problemJSON))
 }
 
 func (a *API) createProblem(w http.ResponseWriter, r *http.Request) error {

@@ -23,6 +23,7 @@ type user struct {
 	Customer  *string  `json:"customer" doc:"code of a customer user's organisation, null for staff"`
 	Lang      string   `json:"lang"`
 	Disabled  bool     `json:"disabled"`
+	Manager   *string  `json:"manager" doc:"address of a staff user's manager, warned when one of their accesses to an environment expires; null: the ops managers"`
 	CreatedAt string   `json:"created_at" format:"date-time"`
 	UpdatedAt string   `json:"updated_at" format:"date-time"`
 }
@@ -37,11 +38,12 @@ type newUser struct {
 	Customer string   `json:"customer" doc:"required for a customer user: the organisation's code or id"`
 	Lang     string   `json:"lang" enum:"fr,en,"`
 	Password string   `json:"password" doc:"optional; without it the user cannot log in until one is set"`
+	Manager  string   `json:"manager" doc:"staff only, optional: the address of their manager (an enabled member of the vendor's team)"`
 }
 
 // userJSON converts users, naming their organisations by code (read once per organisation).
 func (a *API) userJSON(ctx context.Context, us ...*opsdesk.User) ([]user, error) {
-	codes := map[int64]string{}
+	codes, managers := map[int64]string{}, map[int64]string{}
 	out := make([]user, 0, len(us))
 	for _, u := range us {
 		j := user{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Domains: u.Domains, Lang: string(u.Lang),
@@ -63,6 +65,22 @@ func (a *API) userJSON(ctx context.Context, us ...*opsdesk.User) ([]user, error)
 				code, codes[u.CustomerID] = c.Code, c.Code
 			}
 			j.Customer = &code
+		}
+		if u.ManagerID != 0 {
+			email, ok := managers[u.ManagerID]
+			if !ok {
+				m, err := a.db.UserByID(ctx, u.ManagerID)
+				if err != nil && !opsdesk.IsKind(err, opsdesk.KindNotFound) {
+					return nil, err
+				}
+				if err == nil {
+					email = m.Email
+				}
+				managers[u.ManagerID] = email
+			}
+			if email != "" {
+				j.Manager = &email
+			}
 		}
 		out = append(out, j)
 	}
@@ -151,6 +169,16 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		u.CustomerID = c.ID
+	}
+	if ref := strings.TrimSpace(in.Manager); ref != "" {
+		m, err := a.db.UserByEmail(ctx, ref)
+		if opsdesk.IsKind(err, opsdesk.KindNotFound) {
+			return opsdesk.Invalid("manager", "no user %s", ref)
+		}
+		if err != nil {
+			return err
+		}
+		u.ManagerID = m.ID
 	}
 	if !opsdesk.ActorFrom(ctx).CanManage() { // before hashing a password for nothing
 		return opsdesk.Forbidden("only admins and ops managers create users")

@@ -18,6 +18,7 @@ import (
 	"github.com/opsdesk/opsdesk/internal/api"
 	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
+	"github.com/opsdesk/opsdesk/internal/envwatch"
 	"github.com/opsdesk/opsdesk/internal/events"
 	"github.com/opsdesk/opsdesk/internal/followup"
 	"github.com/opsdesk/opsdesk/internal/jobs"
@@ -129,6 +130,9 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 
 	// Satisfaction survey links' validity, and closing resolved tickets nobody confirmed.
 	followup.Register(a.Jobs, db, followup.FromConfig(cfg))
+
+	// Customer environments' mails: maintenance windows announced, expired access warned about.
+	envwatch.Register(a.Jobs, a.Mail, envwatch.FromConfig(cfg, logger))
 
 	// Health probes of customer environments: due probes claimed from the database, incidents
 	// opened and noted through the store, the last result of each exported as metrics.

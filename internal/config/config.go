@@ -56,6 +56,8 @@ type Config struct {
 	AutoCloseDays  int // business days (customer's calendar) after which a resolved ticket without a survey answer closes; 0: never
 	SurveyLinkDays int // days a survey link mailed at resolution works
 
+	AccessNoticeDays int // days before an environment access expires that its holder is told; 0: never
+
 	ProbeWorkers       int    // health probe checks run at once; 0 turns the probe scheduler off
 	ProbeRetentionDays int    // days probe results are kept
 	ProbeCategory      string // category of the tickets probes open (a category code)
@@ -309,6 +311,14 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a number of business days from 0 to 365", v)
 			}
 			c.AutoCloseDays = n
+			return nil
+		}},
+		{"access-notice-days", "OPSDESK_ACCESS_NOTICE_DAYS", "7", "days before an access to a customer environment expires that its holder is told (0: never)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > 365 {
+				return fmt.Errorf("%q is not a number of days from 0 to 365", v)
+			}
+			c.AccessNoticeDays = n
 			return nil
 		}},
 		{"survey-link-days", "OPSDESK_SURVEY_LINK_DAYS", "30", "days a satisfaction survey link mailed at resolution works", func(c *Config, v string) error {

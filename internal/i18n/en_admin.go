@@ -98,4 +98,9 @@ var enAdmin = map[string]string{
 	"job.state.running": "running",
 	"job.state.done":    "done",
 	"job.state.failed":  "failed",
+
+	// The manager of a member of the vendor's team (expired access warnings).
+	"user.manager":      "Manager",
+	"user.manager_hint": "Vendor staff only: warned when one of their accesses to an environment expires (none: the ops managers).",
+	"user.no_manager":   "None",
 }

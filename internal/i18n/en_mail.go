@@ -149,4 +149,17 @@ var enMail = map[string]string{
 	"tpl.field.URL":           "the ticket's page: the portal's for customers, the workspace's for agents",
 	"tpl.field.Escalated":     "agent_new: true when the ticket reached the level by escalation; sla_breach: true when the breach moved it up a level",
 	"tpl.field.Lang":          "the mail's language: fr or en",
+
+	// The environments' mails (maintenance announcements, expired access).
+	"tpl.kind.maintenance_announce": "Maintenance window (customer contacts)",
+	"tpl.kind.access_expired":       "Access expired (manager, holder)",
+	"tpl.kind.access_expiring":      "Access expiring soon (holder)",
+	"tpl.field.Environment":         "maintenance_announce, access_expired: the environment's name",
+	"tpl.field.EnvKind":             "its kind in the mail's language: test, pre-production, production",
+	"tpl.field.Starts":              "maintenance_announce: the window's start, in the customer's time zone",
+	"tpl.field.Ends":                "maintenance_announce: the window's end, in the customer's time zone",
+	"tpl.field.Access":              "access_expired: the kind of access (SSH, VPN, …)",
+	"tpl.field.Holder":              "access_expired: who holds the access",
+	"tpl.field.Expired":             "access_expired: when it expired, in the customer's time zone",
+	"tpl.field.ForHolder":           "access_expired: true in the mail to the holder, false in the one to their manager",
 }

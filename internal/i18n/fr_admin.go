@@ -98,4 +98,9 @@ var frAdmin = map[string]string{
 	"job.state.running": "en cours",
 	"job.state.done":    "terminée",
 	"job.state.failed":  "en échec",
+
+	// Le responsable d'un membre de l'équipe de l'éditeur (avertissement des accès expirés).
+	"user.manager":      "Responsable",
+	"user.manager_hint": "Équipe de l'éditeur uniquement : prévenu quand un de ses accès à un environnement expire (aucun : les responsables d'exploitation).",
+	"user.no_manager":   "Aucun",
 }

@@ -149,4 +149,17 @@ var frMail = map[string]string{
 	"tpl.field.URL":           "la page du ticket : celle du portail pour les clients, de l'espace de travail pour les agents",
 	"tpl.field.Escalated":     "agent_new : vrai si le ticket a atteint le niveau par escalade ; sla_breach : vrai si le dépassement l'a fait monter d'un niveau",
 	"tpl.field.Lang":          "la langue du courriel : fr ou en",
+
+	// Les courriels des environnements (annonces de maintenance, accès expirés).
+	"tpl.kind.maintenance_announce": "Fenêtre de maintenance (contacts du client)",
+	"tpl.kind.access_expired":       "Accès expiré (responsable, titulaire)",
+	"tpl.kind.access_expiring":      "Accès bientôt expiré (titulaire)",
+	"tpl.field.Environment":         "maintenance_announce, access_expired : le nom de l'environnement",
+	"tpl.field.EnvKind":             "son type dans la langue du courriel : test, préproduction, production",
+	"tpl.field.Starts":              "maintenance_announce : le début de la fenêtre, dans le fuseau du client",
+	"tpl.field.Ends":                "maintenance_announce : la fin de la fenêtre, dans le fuseau du client",
+	"tpl.field.Access":              "access_expired : le type d'accès (SSH, VPN, …)",
+	"tpl.field.Holder":              "access_expired : le titulaire de l'accès",
+	"tpl.field.Expired":             "access_expired : quand il a expiré, dans le fuseau du client",
+	"tpl.field.ForHolder":           "access_expired : vrai dans le courriel au titulaire, faux dans celui à son responsable",
 }

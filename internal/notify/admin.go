@@ -25,7 +25,11 @@ func sample(lang opsdesk.Lang, full bool) Data {
 		d.Body = "Hello,\n\nthe fix is deployed on preproduction: could you check this morning's export?\n\nBest regards"
 		d.Reason = "Please send us the log file of the 6 am run."
 	}
+	d.Environment, d.EnvKind = "Production", envKindName(opsdesk.EnvProd, lang)
+	d.Starts, d.Ends, d.Expired = "2026-03-07 22:00 CET", "2026-03-08 02:00 CET", "2026-03-01 18:00 CET"
+	d.Access, d.Holder = accessKindName(opsdesk.AccessSSH, lang), "Bruno Petit"
 	if full {
+		d.ForHolder = true
 		d.HandlingTime, d.Escalated, d.Deadline = "4 h", true, "2026-03-02 14:00 CET"
 		d.Summary = d.Body
 		d.SurveyYes = "https://support.vendor.example/survey/3q2-7wEHPkSY6mJ0TtH4sFo1zZ9bRkXh2cVdA8uLnYg?solved=yes"

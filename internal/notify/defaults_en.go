@@ -230,4 +230,95 @@ The ticket was escalated to {{.Level}}.
 ` + facts(fact("Customer", "{{.Customer}}")+fact("Severity", "{{.Severity}}")+fact("Level", "{{.Level}}")+
 			fact("Subject", "{{.Subject}}")+fact("Target", "{{.Clock}}, {{.Target}}")+"{{if .Deadline}}"+fact("Deadline", "{{.Deadline}}")+"{{end}}")),
 	},
+	KindMaintenance: {
+		Subject: `{{if .EnvKind}}[{{.EnvKind}}] {{end}}Planned maintenance of {{.Environment}}: {{.Starts}} – {{.Ends}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+A maintenance of your environment {{.Environment}} ({{.EnvKind}}) is planned:
+
+  From:  {{.Starts}}
+  Until: {{.Ends}}
+  About: {{.Subject}}
+{{- if .Body}}
+
+{{.Body}}
+{{- end}}
+
+The service may be interrupted during this window. If this date is a problem for you,
+please reply to this mail.
+
+The support team
+`,
+		HTML: envPage(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>A maintenance of your environment <strong>{{.Environment}}</strong> ({{.EnvKind}}) is planned.</p>
+` + facts(fact("From", "{{.Starts}}")+fact("Until", "{{.Ends}}")+fact("About", "{{.Subject}}")) +
+			`{{if .Body}}` + quoted + `{{end}}<p>The service may be interrupted during this window. If this date is a problem for you, please reply to this mail.</p>
+<p>The support team</p>
+`),
+	},
+	KindAccessExpired: {
+		Subject: `Access expired, to revoke: {{.Holder}} – {{.Access}} on {{.Customer}} {{.Environment}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+{{if .ForHolder}}Your access{{else}}The access of {{.Holder}}{{end}} to {{.Customer}}'s environment {{.Environment}} ({{.EnvKind}}) expired on {{.Expired}} and is not revoked yet.
+{{- if .ForHolder}} Please give it back, or ask for a new access request.{{else}} Please have it revoked, or renewed through an access request.{{end}}
+
+  Holder:      {{.Holder}}
+  Environment: {{.Customer}} – {{.Environment}} ({{.EnvKind}})
+  Access:      {{.Access}}
+  Expired:     {{.Expired}}
+{{- if .Author}}
+  Granted by:  {{.Author}}
+{{- end}}
+{{- if .Reason}}
+  Reason:      {{.Reason}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: envPage(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>{{if .ForHolder}}Your access{{else}}The access of <strong>{{.Holder}}</strong>{{end}} to {{.Customer}}'s environment <strong>{{.Environment}}</strong> ({{.EnvKind}}) expired on <strong>{{.Expired}}</strong> and is not revoked yet.
+{{if .ForHolder}}Please give it back, or ask for a new access request.{{else}}Please have it revoked, or renewed through an access request.{{end}}</p>
+` + facts(fact("Holder", "{{.Holder}}")+fact("Environment", "{{.Customer}} – {{.Environment}} ({{.EnvKind}})")+fact("Access", "{{.Access}}")+
+			fact("Expired", "{{.Expired}}")+"{{if .Author}}"+fact("Granted by", "{{.Author}}")+"{{end}}"+
+			"{{if .Reason}}"+fact("Reason", "{{.Reason}}")+"{{end}}")),
+	},
+	KindAccessExpiry: {
+		Subject: `Your {{.Access}} access to {{.Customer}} {{.Environment}} expires on {{.Expired}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+Your access to {{.Customer}}'s environment {{.Environment}} ({{.EnvKind}}) expires on {{.Expired}}.
+If you still need it after that date, ask for it again through an access request.
+
+  Environment: {{.Customer}} – {{.Environment}} ({{.EnvKind}})
+  Access:      {{.Access}}
+  Expires:     {{.Expired}}
+{{- if .Author}}
+  Granted by:  {{.Author}}
+{{- end}}
+{{- if .Reason}}
+  Reason:      {{.Reason}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: envPage(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>Your access to {{.Customer}}'s environment <strong>{{.Environment}}</strong> ({{.EnvKind}}) expires on <strong>{{.Expired}}</strong>.
+If you still need it after that date, ask for it again through an access request.</p>
+` + facts(fact("Environment", "{{.Customer}} – {{.Environment}} ({{.EnvKind}})")+fact("Access", "{{.Access}}")+
+			fact("Expires", "{{.Expired}}")+"{{if .Author}}"+fact("Granted by", "{{.Author}}")+"{{end}}"+
+			"{{if .Reason}}"+fact("Reason", "{{.Reason}}")+"{{end}}")),
+	},
+}
+
+// envPage wraps the body of an environment mail's HTML template: page without a ticket number.
+func envPage(body string) string {
+	return `<!DOCTYPE html>
+<html lang="{{.Lang}}">
+<head><meta charset="utf-8"><title>{{.Environment}}</title></head>
+<body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px; line-height: 1.5; color: #1f2328;">
+` + body + `{{if .URL}}<p style="margin-top: 24px; font-size: 12px; color: #59636e;"><a href="{{.URL}}">{{.URL}}</a></p>{{end}}
+</body>
+</html>
+`
 }

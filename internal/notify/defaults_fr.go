@@ -204,4 +204,83 @@ Le ticket a été escaladé en {{.Level}}.
 ` + facts(fact("Client", "{{.Customer}}")+fact("Sévérité", "{{.Severity}}")+fact("Niveau", "{{.Level}}")+
 			fact("Objet", "{{.Subject}}")+fact("Objectif", "{{.Clock}}, {{.Target}}")+"{{if .Deadline}}"+fact("Échéance", "{{.Deadline}}")+"{{end}}")),
 	},
+	KindMaintenance: {
+		Subject: `{{if .EnvKind}}[{{.EnvKind}}] {{end}}Maintenance planifiée de {{.Environment}} : {{.Starts}} – {{.Ends}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Une maintenance de votre environnement {{.Environment}} ({{.EnvKind}}) est planifiée :
+
+  Début : {{.Starts}}
+  Fin :   {{.Ends}}
+  Objet : {{.Subject}}
+{{- if .Body}}
+
+{{.Body}}
+{{- end}}
+
+Le service peut être interrompu pendant cette fenêtre. Si cette date vous pose problème,
+merci de répondre à ce message.
+
+L'équipe support
+`,
+		HTML: envPage(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Une maintenance de votre environnement <strong>{{.Environment}}</strong> ({{.EnvKind}}) est planifiée.</p>
+` + facts(fact("Début", "{{.Starts}}")+fact("Fin", "{{.Ends}}")+fact("Objet", "{{.Subject}}")) +
+			`{{if .Body}}` + quoted + `{{end}}<p>Le service peut être interrompu pendant cette fenêtre. Si cette date vous pose problème, merci de répondre à ce message.</p>
+<p>L'équipe support</p>
+`),
+	},
+	KindAccessExpired: {
+		Subject: `Accès expiré, à révoquer : {{.Holder}} – {{.Access}} sur {{.Customer}} {{.Environment}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+{{if .ForHolder}}Votre accès{{else}}L'accès de {{.Holder}}{{end}} à l'environnement {{.Environment}} ({{.EnvKind}}) de {{.Customer}} a expiré le {{.Expired}} et n'est pas encore révoqué.
+{{- if .ForHolder}} Merci de le rendre, ou de faire une nouvelle demande d'accès.{{else}} Merci de le faire révoquer, ou renouveler par une demande d'accès.{{end}}
+
+  Titulaire :     {{.Holder}}
+  Environnement : {{.Customer}} – {{.Environment}} ({{.EnvKind}})
+  Accès :         {{.Access}}
+  Expiré le :     {{.Expired}}
+{{- if .Author}}
+  Accordé par :   {{.Author}}
+{{- end}}
+{{- if .Reason}}
+  Motif :         {{.Reason}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: envPage(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>{{if .ForHolder}}Votre accès{{else}}L'accès de <strong>{{.Holder}}</strong>{{end}} à l'environnement <strong>{{.Environment}}</strong> ({{.EnvKind}}) de {{.Customer}} a expiré le <strong>{{.Expired}}</strong> et n'est pas encore révoqué.
+{{if .ForHolder}}Merci de le rendre, ou de faire une nouvelle demande d'accès.{{else}}Merci de le faire révoquer, ou renouveler par une demande d'accès.{{end}}</p>
+` + facts(fact("Titulaire", "{{.Holder}}")+fact("Environnement", "{{.Customer}} – {{.Environment}} ({{.EnvKind}})")+fact("Accès", "{{.Access}}")+
+			fact("Expiré le", "{{.Expired}}")+"{{if .Author}}"+fact("Accordé par", "{{.Author}}")+"{{end}}"+
+			"{{if .Reason}}"+fact("Motif", "{{.Reason}}")+"{{end}}")),
+	},
+	KindAccessExpiry: {
+		Subject: `Votre accès {{.Access}} à {{.Customer}} {{.Environment}} expire le {{.Expired}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Votre accès à l'environnement {{.Environment}} ({{.EnvKind}}) de {{.Customer}} expire le {{.Expired}}.
+Si vous en avez encore besoin après cette date, faites une nouvelle demande d'accès.
+
+  Environnement : {{.Customer}} – {{.Environment}} ({{.EnvKind}})
+  Accès :         {{.Access}}
+  Expire le :     {{.Expired}}
+{{- if .Author}}
+  Accordé par :   {{.Author}}
+{{- end}}
+{{- if .Reason}}
+  Motif :         {{.Reason}}
+{{- end}}
+
+{{.URL}}
+`,
+		HTML: envPage(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Votre accès à l'environnement <strong>{{.Environment}}</strong> ({{.EnvKind}}) de {{.Customer}} expire le <strong>{{.Expired}}</strong>.
+Si vous en avez encore besoin après cette date, faites une nouvelle demande d'accès.</p>
+` + facts(fact("Environnement", "{{.Customer}} – {{.Environment}} ({{.EnvKind}})")+fact("Accès", "{{.Access}}")+
+			fact("Expire le", "{{.Expired}}")+"{{if .Author}}"+fact("Accordé par", "{{.Author}}")+"{{end}}"+
+			"{{if .Reason}}"+fact("Motif", "{{.Reason}}")+"{{end}}")),
+	},
 }

@@ -44,7 +44,9 @@ func (n *Notifier) compose(m *store.OutboxMail, date time.Time) ([]byte, error) 
 		header("Auto-Submitted", m.AutoSubmitted)
 	}
 	header("Content-Language", string(m.Lang))
-	header("X-Opsdesk-Ticket", m.TicketKey)
+	if m.TicketKey != "" { // the environments' mails belong to no ticket
+		header("X-Opsdesk-Ticket", m.TicketKey)
+	}
 	header("MIME-Version", "1.0")
 
 	var body bytes.Buffer

@@ -52,10 +52,15 @@ const (
 	KindAgentAssigned Kind = "agent_assigned" // to an agent: a ticket was assigned to them
 	KindSLAWarning    Kind = "sla_warning"    // to the assignee, else the group or level: a clock nears its deadline
 	KindSLABreach     Kind = "sla_breach"     // to the ops managers: a clock exceeded its target (and the ticket may have escalated)
+	// Mails of customer environments, about no ticket (maintenance.go, access.go).
+	KindMaintenance   Kind = "maintenance_announce" // to the customer's contacts: a maintenance window is planned (or moved)
+	KindAccessExpired Kind = "access_expired"       // to the holder's manager, else the ops managers, and the holder: an access expired, to revoke
+	KindAccessExpiry  Kind = "access_expiring"      // to the holder: an access expires in a few days
 )
 
 // Kinds lists every kind, in the order the template editor shows them.
-var Kinds = []Kind{KindAck, KindReply, KindWaiting, KindResolved, KindAgentNew, KindAgentAssigned, KindSLAWarning, KindSLABreach}
+var Kinds = []Kind{KindAck, KindReply, KindWaiting, KindResolved, KindAgentNew, KindAgentAssigned, KindSLAWarning, KindSLABreach,
+	KindMaintenance, KindAccessExpired, KindAccessExpiry}
 
 // Valid tells whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }

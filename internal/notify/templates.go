@@ -39,6 +39,17 @@ type Data struct {
 	SurveyNo     string // resolved: the survey page with "not solved" chosen; "" when no survey waits
 	Escalated    bool   // agent_new: the ticket joined the queue by escalation, not creation; sla_breach: the breach moved it up to Level
 	Lang         string // the mail's language: fr or en
+	// Mails of customer environments (maintenance_announce, access_expired): Number is then
+	// empty, Subject is the window's title, Body its notes, Author who granted the access, Reason
+	// the grant's reason, URL the environment's page.
+	Environment string // the environment's name
+	EnvKind     string // its kind in the mail's language: test, pre-production, production
+	Starts      string // maintenance_announce: the window's start, in the customer calendar's time zone
+	Ends        string // maintenance_announce: the window's end (excluded), same zone
+	Access      string // access_expired: the kind of access, in the mail's language (SSH, VPN, …)
+	Holder      string // access_expired: who holds the access
+	Expired     string // access_expired: when it expired; access_expiring: when it expires — in the customer calendar's time zone
+	ForHolder   bool   // access_expired: the mail goes to the holder (else to their manager or the ops managers)
 }
 
 // fieldNames are the names a template may use.

@@ -44,12 +44,12 @@ func (u *User) AuditFields() map[string]string {
 	return map[string]string{
 		"email": u.Email, "name": u.Name, "role": string(u.Role), "level": string(u.Level),
 		"domains": strings.Join(u.Domains, ","), "customer_id": idString(u.CustomerID),
-		"lang": string(u.Lang), "disabled": fmt.Sprint(u.Disabled),
+		"lang": string(u.Lang), "disabled": fmt.Sprint(u.Disabled), "manager_id": idString(u.ManagerID),
 	}
 }
 
 // UserAuditFields is the order in which user changes are listed.
-var UserAuditFields = []string{"email", "name", "role", "level", "domains", "customer_id", "lang", "disabled"}
+var UserAuditFields = []string{"email", "name", "role", "level", "domains", "customer_id", "lang", "disabled", "manager_id"}
 
 // AuditFields returns the audited field values of a customer.
 func (c *Customer) AuditFields() map[string]string {

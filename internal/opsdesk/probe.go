@@ -114,9 +114,8 @@ func (p *Probe) Validate() error {
 	return nil
 }
 
-// ProbeResult is the outcome of one run of a probe.
+// ProbeResult is the outcome of one run of a probe; a probe and an instant identify it.
 type ProbeResult struct {
-	ID           int64
 	ProbeID      int64
 	At           time.Time // when the check started
 	OK           bool

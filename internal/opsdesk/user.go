@@ -72,6 +72,7 @@ type User struct {
 	Level      Level    // agents only
 	Domains    []string // expertise domains, agents only
 	CustomerID int64    // customers only
+	ManagerID  int64    // staff only: who is warned when an access of theirs expires; 0: the ops managers
 	Lang       Lang     // "" means: follow the browser
 	Disabled   bool
 	CreatedAt  time.Time

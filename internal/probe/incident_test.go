@@ -52,6 +52,9 @@ func TestOutageOpensOneIncident(t *testing.T) {
 		if d := msgs[0].Body; !strings.Contains(d, f.srv.URL+"/health") || !strings.Contains(d, "Status: 503") || !strings.Contains(d, "failed 3 consecutive times") {
 			t.Fatalf("description lacks the evidence:\n%s", d)
 		}
+		if robot, err := db.FirstMessageNoAutoreply(admin, inc.ID); err != nil || !robot {
+			t.Fatalf("the synthetic requester would be acknowledged: %v %v", robot, err)
+		}
 		// NoteEvery 2: failures 4 and 5 make one note, failure 6 waits for the next.
 		if n := f.notes(t, inc.Key); len(n) != 1 || !strings.Contains(n[0], "5 failures since") {
 			t.Fatalf("notes after 6 failures = %q, want one note at the 5th", n)

@@ -27,38 +27,47 @@ func (d *DB) CreateArticle(ctx context.Context, n *opsdesk.NewArticle) (*opsdesk
 		if err := tx.checkCategory(ctx, n.Category); err != nil {
 			return err
 		}
-		custs, err := tx.customerIDs(ctx, n.Customers)
-		if err != nil {
-			return err
-		}
-		id, err = tx.insert(ctx, `INSERT INTO articles (kind, status, visibility, category, created_by, created_by_label, created_at, updated_at)
-			VALUES (?, 'draft', ?, ?, ?, ?, ?, ?)`, n.Kind, n.Visibility, n.Category, nullID(a.UserID), a.Label,
-			tx.now.UnixMilli(), tx.now.UnixMilli())
-		if err != nil {
-			return err
-		}
-		for _, t := range n.Texts {
-			if err := tx.saveText(ctx, id, t, false, n.Note); err != nil {
-				return err
-			}
-		}
-		if err := tx.setTags(ctx, id, n.Tags); err != nil {
-			return err
-		}
-		if err := tx.setArticleCustomers(ctx, id, custs); err != nil {
-			return err
-		}
-		art := &opsdesk.Article{Kind: n.Kind, Status: opsdesk.ArticleDraft, Visibility: n.Visibility, Customers: n.Customers,
-			Category: n.Category, Tags: n.Tags, Texts: n.Texts}
-		if err := tx.audit(ctx, "article", id, "create", opsdesk.Diff(opsdesk.ArticleAuditFields, nil, art.AuditFields())); err != nil {
-			return err
-		}
-		return tx.indexArticle(ctx, id)
+		var err error
+		id, err = tx.insertArticle(ctx, n)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return d.ArticleByID(ctx, id)
+}
+
+// insertArticle writes a validated new article as a draft (its category checked by the
+// caller), its texts as first revisions, its tags and customers, audits and indexes it.
+func (tx *Tx) insertArticle(ctx context.Context, n *opsdesk.NewArticle) (int64, error) {
+	a := opsdesk.ActorFrom(ctx)
+	custs, err := tx.customerIDs(ctx, n.Customers)
+	if err != nil {
+		return 0, err
+	}
+	id, err := tx.insert(ctx, `INSERT INTO articles (kind, status, visibility, category, created_by, created_by_label, created_at, updated_at)
+		VALUES (?, 'draft', ?, ?, ?, ?, ?, ?)`, n.Kind, n.Visibility, n.Category, nullID(a.UserID), a.Label,
+		tx.now.UnixMilli(), tx.now.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range n.Texts {
+		if err := tx.saveText(ctx, id, t, false, n.Note); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.setTags(ctx, id, n.Tags); err != nil {
+		return 0, err
+	}
+	if err := tx.setArticleCustomers(ctx, id, custs); err != nil {
+		return 0, err
+	}
+	art := &opsdesk.Article{Kind: n.Kind, Status: opsdesk.ArticleDraft, Visibility: n.Visibility, Customers: n.Customers,
+		Category: n.Category, Tags: n.Tags, Texts: n.Texts}
+	if err := tx.audit(ctx, "article", id, "create", opsdesk.Diff(opsdesk.ArticleAuditFields, nil, art.AuditFields())); err != nil {
+		return 0, err
+	}
+	return id, tx.indexArticle(ctx, id)
 }
 
 // saveText writes an article's text in one language (replacing it when exists) with its steps,

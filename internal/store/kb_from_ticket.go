@@ -48,6 +48,11 @@ func (tx *Tx) draftArticleFromTicket(ctx context.Context, t *opsdesk.Ticket) (in
 	if err := n.Validate(); err != nil {
 		return 0, err
 	}
+	if err := tx.checkCategory(ctx, n.Category); opsdesk.ErrorKind(err) == opsdesk.KindInvalid {
+		n.Category = "" // a category removed since the ticket was filed: the draft has none
+	} else if err != nil {
+		return 0, err
+	}
 	id, err := tx.insertArticle(ctx, n)
 	if err != nil {
 		return 0, err
@@ -108,31 +113,4 @@ func (tx *Tx) ticketDraft(ctx context.Context, t *opsdesk.Ticket) (*opsdesk.NewA
 	return &opsdesk.NewArticle{Visibility: opsdesk.VisibleInternal, Category: t.Category,
 		Texts: []opsdesk.ArticleText{{Lang: lang, Title: clip(t.Subject, opsdesk.MaxArticleTitle), Body: strings.TrimSpace(b.String())}},
 		Note:  "draft from " + t.Key}, nil
-}
-
-// insertArticle writes a validated new article as a draft, its texts as first revisions, and
-// indexes it — what CreateArticle does, inside the caller's transaction.
-func (tx *Tx) insertArticle(ctx context.Context, n *opsdesk.NewArticle) (int64, error) {
-	a := opsdesk.ActorFrom(ctx)
-	if err := tx.checkCategory(ctx, n.Category); opsdesk.ErrorKind(err) == opsdesk.KindInvalid {
-		n.Category = "" // a category removed since the ticket was filed: the draft has none
-	} else if err != nil {
-		return 0, err
-	}
-	id, err := tx.insert(ctx, `INSERT INTO articles (kind, status, visibility, category, created_by, created_by_label, created_at, updated_at)
-		VALUES (?, 'draft', ?, ?, ?, ?, ?, ?)`, n.Kind, n.Visibility, n.Category, nullID(a.UserID), a.Label,
-		tx.now.UnixMilli(), tx.now.UnixMilli())
-	if err != nil {
-		return 0, err
-	}
-	for _, t := range n.Texts {
-		if err := tx.saveText(ctx, id, t, false, n.Note); err != nil {
-			return 0, err
-		}
-	}
-	art := &opsdesk.Article{Kind: n.Kind, Status: opsdesk.ArticleDraft, Visibility: n.Visibility, Category: n.Category, Texts: n.Texts}
-	if err := tx.audit(ctx, "article", id, "create", opsdesk.Diff(opsdesk.ArticleAuditFields, nil, art.AuditFields())); err != nil {
-		return 0, err
-	}
-	return id, tx.indexArticle(ctx, id)
 }

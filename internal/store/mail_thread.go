@@ -52,7 +52,7 @@ func (tx *Tx) ticketsByMailID(ctx context.Context, ids []string) ([]headerMatch,
 	if ok, err := tx.hasOutbox(ctx); err != nil {
 		return nil, err
 	} else if ok {
-		q += ` UNION ALL SELECT mail_message_id, ticket_id FROM mail_outbox WHERE mail_message_id IN (` + in + `)`
+		q += ` UNION ALL SELECT mail_message_id, ticket_id FROM mail_outbox WHERE ticket_id IS NOT NULL AND mail_message_id IN (` + in + `)`
 		args = append(args, args...)
 	}
 	rows, err := tx.query(ctx, q, args...)

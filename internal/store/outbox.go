@@ -56,7 +56,7 @@ type OutboxMail struct {
 	SentAt         time.Time
 }
 
-const outboxColumns = `id, dedup_key, ticket_id, ticket_key, message_id, kind, lang, to_addr, to_name, cc, subject, text_body,
+const outboxColumns = `id, dedup_key, COALESCE(ticket_id, 0), ticket_key, message_id, kind, lang, to_addr, to_name, cc, subject, text_body,
 	html_body, mail_message_id, in_reply_to, refs, auto_submitted, customer_facing, state, attempts, last_error, created_at,
 	updated_at, sent_at`
 
@@ -148,7 +148,7 @@ func (tx *Tx) queueMail(ctx context.Context, m *OutboxMail) (bool, error) {
 	m.ID, err = tx.insert(ctx, `INSERT INTO mail_outbox (dedup_key, ticket_id, ticket_key, message_id, kind, lang, to_addr, to_name,
 		cc, subject, text_body, html_body, mail_message_id, in_reply_to, refs, auto_submitted, customer_facing, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-		m.DedupKey, m.TicketID, m.TicketKey, nullID(m.MessageID), m.Kind, m.Lang, m.To, m.ToName, strings.Join(m.Cc, " "),
+		m.DedupKey, nullID(m.TicketID), m.TicketKey, nullID(m.MessageID), m.Kind, m.Lang, m.To, m.ToName, strings.Join(m.Cc, " "),
 		m.Subject, m.Text, m.HTML, m.MailMessageID, m.InReplyTo, strings.Join(m.References, " "), m.AutoSubmitted,
 		m.CustomerFacing, tx.now.UnixMilli(), tx.now.UnixMilli())
 	if err != nil {

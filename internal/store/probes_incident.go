@@ -44,14 +44,14 @@ func (i *probeIncident) failed(ctx context.Context, s *probeState, out *ProbeOut
 			return nil
 		}
 		body := fmt.Sprintf("Probe %q still failing: %d failures since %s (%d since the last note).\n\n%s",
-			i.p.Name, s.failures, stamp(s.downSince), s.sinceNote, i.evidence())
+			i.p.Name, s.failures, probeStamp(s.downSince), s.sinceNote, i.evidence())
 		if err := i.note(ctx, s.incident, key, body); err != nil {
 			return err
 		}
 		s.sinceNote, s.notedAt, out.Noted = 0, at, key
 		return nil
 	}
-	if in, err := i.tx.inMaintenance(ctx, i.env, i.r.At); err != nil || in {
+	if in, err := i.tx.probeMaintenance(ctx, i.env, i.r.At); err != nil || in {
 		out.Suppressed = in
 		return err
 	}
@@ -62,9 +62,9 @@ func (i *probeIncident) failed(ctx context.Context, s *probeState, out *ProbeOut
 	n := &opsdesk.NewTicket{CustomerID: i.cust.ID, RequesterEmail: i.requester(), RequesterName: "opsdesk probes",
 		EnvironmentID: i.env.ID, Category: i.opt.Category, Type: opsdesk.TypeIncident, Severity: sev, Channel: opsdesk.ChannelProbe,
 		Subject: fmt.Sprintf("%s (%s): probe %q failing", i.env.Name, i.env.Kind, i.p.Name),
-		Impact:  fmt.Sprintf("The health probe %q of %s has failed %d times in a row since %s.", i.p.Name, i.env.Name, s.failures, stamp(s.downSince)),
+		Impact:  fmt.Sprintf("The health probe %q of %s has failed %d times in a row since %s.", i.p.Name, i.env.Name, s.failures, probeStamp(s.downSince)),
 		Description: fmt.Sprintf("opsdesk's health probe %q of environment %s (%s) failed %d consecutive times since %s (threshold %d).\n\n%s",
-			i.p.Name, i.env.Name, i.env.Kind, s.failures, stamp(s.downSince), i.p.Threshold, i.evidence())}
+			i.p.Name, i.env.Name, i.env.Kind, s.failures, probeStamp(s.downSince), i.p.Threshold, i.evidence())}
 	if err := n.Validate(); err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (i *probeIncident) failed(ctx context.Context, s *probeState, out *ProbeOut
 	if err != nil {
 		return fmt.Errorf("probe %d: open incident: %w", i.p.ID, err)
 	}
-	if err := i.tx.queryRow(ctx, `SELECT id FROM tickets WHERE key = ?`, key).Scan(&s.incident); err != nil {
+	if s.incident, err = i.quiet(ctx, key); err != nil {
 		return err
 	}
 	s.sinceNote, s.notedAt, out.Opened = 0, at, key
@@ -103,8 +103,8 @@ func (i *probeIncident) recovered(ctx context.Context, s *probeState, out *Probe
 	if status == opsdesk.StatusClosed {
 		return nil
 	}
-	body := fmt.Sprintf("Probe %q recovered: down from %s to %s, %s.\n\n%s", i.p.Name, stamp(down), stamp(up),
-		downtime(time.Duration(up-down)*time.Millisecond), i.evidence())
+	body := fmt.Sprintf("Probe %q recovered: down from %s to %s, %s.\n\n%s", i.p.Name, probeStamp(down), probeStamp(up),
+		probeDowntime(time.Duration(up-down)*time.Millisecond), i.evidence())
 	if err := i.note(ctx, s.incident, key, body); err != nil {
 		return err
 	}
@@ -124,13 +124,16 @@ func (i *probeIncident) certificate(ctx context.Context, s *probeState, out *Pro
 		EnvironmentID: i.env.ID, Category: i.opt.Category, Type: opsdesk.TypeServiceRequest, Severity: "minor", Channel: opsdesk.ChannelProbe,
 		Subject: fmt.Sprintf("%s (%s): TLS certificate expires on %s", i.env.Name, i.env.Kind, na.UTC().Format("2006-01-02")),
 		Description: fmt.Sprintf("The TLS certificate served at %s (probe %q of %s) expires on %s, in %d days. Renew it before then.",
-			i.p.URL, i.p.Name, i.env.Name, stamp(na.UnixMilli()), days)}
+			i.p.URL, i.p.Name, i.env.Name, probeStamp(na.UnixMilli()), days)}
 	if err := n.Validate(); err != nil {
 		return err
 	}
 	key, err := i.tx.createTicket(ctx, n)
 	if err != nil {
 		return fmt.Errorf("probe %d: certificate request: %w", i.p.ID, err)
+	}
+	if _, err := i.quiet(ctx, key); err != nil {
+		return err
 	}
 	s.certWarned, out.CertRequest = na.UnixMilli(), key
 	return nil
@@ -149,6 +152,17 @@ func (i *probeIncident) ticket(ctx context.Context, id int64) (string, bool, err
 		return "", false, nil
 	}
 	return key, err == nil && status.Active(), err
+}
+
+// quiet returns the id of the ticket key just opened by the probe and marks its first message as
+// automatic, so the synthetic requester is sent no acknowledgement (the team is still told).
+func (i *probeIncident) quiet(ctx context.Context, key string) (int64, error) {
+	var id int64
+	if err := i.tx.queryRow(ctx, `SELECT id FROM tickets WHERE key = ?`, key).Scan(&id); err != nil {
+		return 0, err
+	}
+	_, err := i.tx.exec(ctx, `UPDATE ticket_messages SET no_autoreply = TRUE WHERE ticket_id = ?`, id)
+	return id, err
 }
 
 // note adds an internal note from the probe to ticket id.
@@ -172,7 +186,7 @@ func (i *probeIncident) evidence() string {
 	if i.p.BodyContains != "" {
 		fmt.Fprintf(&b, ", body containing %q", i.p.BodyContains)
 	}
-	fmt.Fprintf(&b, ", timeout %s)\nLast check: %s\n", i.p.Timeout, stamp(i.r.At.UnixMilli()))
+	fmt.Fprintf(&b, ", timeout %s)\nLast check: %s\n", i.p.Timeout, probeStamp(i.r.At.UnixMilli()))
 	if i.r.StatusCode != 0 {
 		fmt.Fprintf(&b, "Status: %d\n", i.r.StatusCode)
 	}
@@ -183,10 +197,12 @@ func (i *probeIncident) evidence() string {
 	return b.String()
 }
 
-func stamp(msec int64) string { return time.UnixMilli(msec).UTC().Format("2006-01-02 15:04:05 UTC") }
+func probeStamp(msec int64) string {
+	return time.UnixMilli(msec).UTC().Format("2006-01-02 15:04:05 UTC")
+}
 
-// downtime writes a duration for people: "12 min", "2 h 5 min", "45 s".
-func downtime(d time.Duration) string {
+// probeDowntime writes a duration for people: "12 min", "2 h 5 min", "45 s".
+func probeDowntime(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return fmt.Sprintf("%d s", int(d.Seconds()))

@@ -18,7 +18,7 @@ func scanProbeResult(sc scanner) (*opsdesk.ProbeResult, error) {
 	var r opsdesk.ProbeResult
 	var at, latency int64
 	var cert sql.NullInt64
-	if err := sc.Scan(&r.ID, &r.ProbeID, &at, &r.OK, &r.StatusCode, &latency, &r.Error, &cert); err != nil {
+	if err := sc.Scan(&r.ProbeID, &at, &r.OK, &r.StatusCode, &latency, &r.Error, &cert); err != nil {
 		return nil, err
 	}
 	r.At, r.Latency, r.CertNotAfter = time.UnixMilli(at).UTC(), time.Duration(latency)*time.Millisecond, fromMS(cert)
@@ -38,8 +38,8 @@ func (d *DB) ProbeResults(ctx context.Context, probeID int64, before time.Time, 
 	if before.IsZero() {
 		before = d.Now().Add(time.Millisecond)
 	}
-	out, err := collect(scanProbeResult)(d.query(ctx, `SELECT id, probe_id, at, ok, status_code, latency_ms, error, cert_not_after
-		FROM env_probe_results WHERE probe_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?`, probeID, before.UnixMilli(), limit))
+	out, err := collect(scanProbeResult)(d.query(ctx, `SELECT probe_id, at, ok, status_code, latency_ms, error, cert_not_after
+		FROM env_probe_results WHERE probe_id = ? AND at < ? ORDER BY at DESC LIMIT ?`, probeID, before.UnixMilli(), limit))
 	return out, wrapErr("store.ProbeResults", err)
 }
 
@@ -126,7 +126,8 @@ func (d *DB) probeScope(ctx context.Context, envID, probeID int64) (string, int6
 func (d *DB) PruneProbeResults(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := d.inTx(ctx, "store.PruneProbeResults", func(tx *Tx) error {
-		res, err := tx.exec(ctx, `DELETE FROM env_probe_results WHERE at < ?`, before.UnixMilli())
+		// By probe, so the primary key (probe_id, at) serves: results have no other index.
+		res, err := tx.exec(ctx, `DELETE FROM env_probe_results WHERE probe_id IN (SELECT id FROM env_probes) AND at < ?`, before.UnixMilli())
 		if err != nil {
 			return err
 		}

@@ -127,7 +127,7 @@ func (d *DB) RecordProbeResult(ctx context.Context, c ProbeClaim, r *opsdesk.Pro
 			return ErrProbeLeaseLost
 		}
 		r.ProbeID = c.Probe.ID
-		if r.ID, err = tx.insert(ctx, `INSERT INTO env_probe_results (probe_id, at, ok, status_code, latency_ms, error, cert_not_after)
+		if _, err = tx.exec(ctx, `INSERT INTO env_probe_results (probe_id, at, ok, status_code, latency_ms, error, cert_not_after)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ProbeID, r.At.UnixMilli(), r.OK, r.StatusCode, r.Latency.Milliseconds(), r.Error,
 			ms(r.CertNotAfter)); err != nil {
 			return err
@@ -138,10 +138,13 @@ func (d *DB) RecordProbeResult(ctx context.Context, c ProbeClaim, r *opsdesk.Pro
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range []string{out.Opened, out.Noted, out.CertRequest} {
+	for _, k := range []string{out.Opened, out.CertRequest} {
 		if k != "" {
-			d.notify(TicketChange{Key: k, Kind: "message"})
+			d.notify(TicketChange{Key: k, Kind: "created"})
 		}
+	}
+	if out.Noted != "" {
+		d.notify(TicketChange{Key: out.Noted, Kind: "message"})
 	}
 	return out, nil
 }
@@ -166,7 +169,7 @@ func (tx *Tx) actOnProbeResult(ctx context.Context, id int64, r *opsdesk.ProbeRe
 		FROM env_probes WHERE id = ?`, id).Scan(&s.failures, &s.sinceNote, &down, &noted, &incident, &warned); err != nil {
 		return nil, err
 	}
-	s.downSince, s.notedAt, s.incident, s.certWarned = deref(down), deref(noted), deref(incident), deref(warned)
+	s.downSince, s.notedAt, s.incident, s.certWarned = probeDeref(down), probeDeref(noted), probeDeref(incident), probeDeref(warned)
 	out := &ProbeOutcome{CustomerCode: cust.Code, EnvName: env.Name}
 	inc := probeIncident{tx: tx, p: p, env: env, cust: cust, r: r, opt: opt}
 	if r.OK {
@@ -191,16 +194,16 @@ func (tx *Tx) actOnProbeResult(ctx context.Context, id int64, r *opsdesk.ProbeRe
 	return out, nil
 }
 
-func deref(p *int64) int64 {
+func probeDeref(p *int64) int64 {
 	if p == nil {
 		return 0
 	}
 	return *p
 }
 
-// inMaintenance is InMaintenance inside a transaction: a window covers at, or the
+// probeMaintenance is InMaintenance inside a transaction: a window covers at, or the
 // environment's status is maintenance.
-func (tx *Tx) inMaintenance(ctx context.Context, env *opsdesk.Environment, at time.Time) (bool, error) {
+func (tx *Tx) probeMaintenance(ctx context.Context, env *opsdesk.Environment, at time.Time) (bool, error) {
 	if env.Status == opsdesk.EnvMaintenance {
 		return true, nil
 	}

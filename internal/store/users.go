@@ -11,17 +11,18 @@ import (
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
 
-const userColumns = `id, email, name, role, level, domains, customer_id, lang, disabled, created_at, updated_at`
+const userColumns = `id, email, name, role, level, domains, customer_id, lang, disabled, created_at, updated_at, manager_id`
 
 func scanUser(sc scanner) (*opsdesk.User, error) {
 	var u opsdesk.User
 	var domains string
-	var customer sql.NullInt64
+	var customer, manager sql.NullInt64
 	var created, updated int64
 	if err := sc.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Level, &domains, &customer, &u.Lang,
-		&u.Disabled, &created, &updated); err != nil {
+		&u.Disabled, &created, &updated, &manager); err != nil {
 		return nil, err
 	}
+	u.ManagerID = manager.Int64
 	if domains != "" {
 		u.Domains = strings.Split(domains, ",")
 	}
@@ -59,10 +60,13 @@ func (d *DB) CreateUser(ctx context.Context, u *opsdesk.User, passwordHash strin
 				return opsdesk.Invalid("customer", "no such customer")
 			}
 		}
+		if err := tx.checkManager(ctx, u); err != nil {
+			return err
+		}
 		u.CreatedAt, u.UpdatedAt = tx.now, tx.now
-		id, err := tx.insert(ctx, `INSERT INTO users (email, name, role, level, domains, customer_id, lang, password_hash, disabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, u.Role, u.Level, strings.Join(u.Domains, ","),
-			nullID(u.CustomerID), u.Lang, passwordHash, u.Disabled, tx.now.UnixMilli(), tx.now.UnixMilli())
+		id, err := tx.insert(ctx, `INSERT INTO users (email, name, role, level, domains, customer_id, lang, password_hash, disabled, created_at,
+			updated_at, manager_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, u.Role, u.Level, strings.Join(u.Domains, ","),
+			nullID(u.CustomerID), u.Lang, passwordHash, u.Disabled, tx.now.UnixMilli(), tx.now.UnixMilli(), nullID(u.ManagerID))
 		if isUniqueViolation(err) {
 			return opsdesk.Conflict("email", "a user with address %s already exists", u.Email)
 		}
@@ -100,9 +104,12 @@ func (d *DB) UpdateUser(ctx context.Context, u *opsdesk.User) error {
 				return err
 			}
 		}
+		if err := tx.checkManager(ctx, u); err != nil {
+			return err
+		}
 		_, err = tx.exec(ctx, `UPDATE users SET email = ?, name = ?, role = ?, level = ?, domains = ?, customer_id = ?,
-			lang = ?, disabled = ?, updated_at = ? WHERE id = ?`, u.Email, u.Name, u.Role, u.Level,
-			strings.Join(u.Domains, ","), nullID(u.CustomerID), u.Lang, u.Disabled, tx.now.UnixMilli(), u.ID)
+			lang = ?, disabled = ?, updated_at = ?, manager_id = ? WHERE id = ?`, u.Email, u.Name, u.Role, u.Level,
+			strings.Join(u.Domains, ","), nullID(u.CustomerID), u.Lang, u.Disabled, tx.now.UnixMilli(), nullID(u.ManagerID), u.ID)
 		if isUniqueViolation(err) {
 			return opsdesk.Conflict("email", "a user with address %s already exists", u.Email)
 		}
@@ -117,6 +124,27 @@ func (d *DB) UpdateUser(ctx context.Context, u *opsdesk.User) error {
 		u.CreatedAt, u.UpdatedAt = old.CreatedAt, tx.now
 		return tx.audit(ctx, "user", u.ID, "update", opsdesk.Diff(opsdesk.UserAuditFields, old.AuditFields(), u.AuditFields()))
 	})
+}
+
+// checkManager refuses a manager that is not another enabled member of the vendor's team (field
+// manager); 0 is no manager. A customer's user has none: a user who becomes one loses theirs.
+func (tx *Tx) checkManager(ctx context.Context, u *opsdesk.User) error {
+	if !u.Role.Staff() {
+		u.ManagerID = 0
+	}
+	if u.ManagerID == 0 {
+		return nil
+	}
+	if u.ManagerID == u.ID {
+		return opsdesk.Invalid("manager", "a user is not their own manager")
+	}
+	var role opsdesk.Role
+	var disabled bool
+	err := tx.queryRow(ctx, `SELECT role, disabled FROM users WHERE id = ?`, u.ManagerID).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (!role.Staff() || disabled)) {
+		return opsdesk.Invalid("manager", "must be an enabled member of the vendor's team")
+	}
+	return err
 }
 
 // keepOneAdmin refuses a change that would leave no enabled admin besides user id.

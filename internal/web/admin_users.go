@@ -58,6 +58,7 @@ type userPage struct {
 	Form                            *form
 	User                            *opsdesk.User
 	Roles, Levels, Langs, Customers []option
+	Managers                        []option // an existing user's possible managers (admin_user_edit.go)
 }
 
 func (s *Server) showUser(c *call, status int, f *form, u *opsdesk.User) {
@@ -70,9 +71,16 @@ func (s *Server) showUser(c *call, status int, f *form, u *opsdesk.User) {
 	if u != nil {
 		title = u.Email
 	}
+	var managers []option
+	if u != nil {
+		if managers, err = s.managerOptions(c, u); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	s.render(c, status, "user", title, userPage{
 		Form: f, User: u, Roles: roleOptions(c, false), Levels: levelOptions(c),
-		Langs: langOptions(c, "lang.browser"), Customers: customerOptions(c, cs),
+		Langs: langOptions(c, "lang.browser"), Customers: customerOptions(c, cs), Managers: managers,
 	})
 }
 

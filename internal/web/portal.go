@@ -42,29 +42,3 @@ func (s *Server) organisation(c *call) {
 	}
 	s.render(c, http.StatusOK, "organisation", p.Customer.Name, p)
 }
-
-// envPage is the data of an environment's read-only page.
-type envPage struct {
-	Env      *opsdesk.Environment
-	Customer *opsdesk.Customer
-}
-
-// environment shows one environment, with the visibility of its customer.
-func (s *Server) environment(c *call) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		s.notFound(c)
-		return
-	}
-	e, err := s.db.EnvironmentByID(c.ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	cu, err := s.db.CustomerByID(c.ctx, e.CustomerID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.render(c, http.StatusOK, "environment", e.Name, envPage{Env: e, Customer: cu})
-}

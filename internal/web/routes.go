@@ -20,7 +20,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// scoped by the store), the account and API tokens.
 	s.handle(mux, "GET /{$}", member, s.home)
 	s.handle(mux, "GET /customers/{id}", member, s.organisation)
-	s.handle(mux, "GET /environments/{id}", member, s.environment)
+	s.handle(mux, "GET /environments/{id}", member, s.environmentPage)
 	s.handle(mux, "GET /account", member, s.account)
 	s.handle(mux, "POST /account", member, s.saveProfile)
 	s.handle(mux, "POST /account/password", member, s.changePassword)
@@ -65,6 +65,23 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /tickets/{key}/knowledge", staff, s.ticketKnowledge)
 	s.handle(mux, "GET /tickets/{key}/attachments/{id}", staff, s.attachment)
 	s.handle(mux, "GET /tickets/{key}/messages/{id}/raw.eml", staff, s.messageRaw)
+
+	// Environments: the staff forms of an environment's page (env_*.go; the store refuses an
+	// agent what only managers do), and the expired access grants to revoke.
+	s.handle(mux, "GET /environments/access/expired", staff, s.expiredGrants)
+	s.handle(mux, "POST /environments/{id}/servers", staff, s.addServer)
+	s.handle(mux, "GET /environments/{id}/servers/{sid}", staff, s.editServer)
+	s.handle(mux, "POST /environments/{id}/servers/{sid}", staff, s.updateServer)
+	s.handle(mux, "POST /environments/{id}/servers/{sid}/delete", staff, s.deleteServer)
+	s.handle(mux, "POST /environments/{id}/deployments", staff, s.recordDeployment)
+	s.handle(mux, "POST /environments/{id}/deployments/{did}/advance", staff, s.advanceDeployment)
+	s.handle(mux, "POST /environments/{id}/access", staff, s.grantAccess)
+	s.handle(mux, "POST /environments/{id}/access/{gid}/revoke", staff, s.revokeAccess)
+	s.handle(mux, "POST /environments/{id}/maintenance", staff, s.addWindow)
+	s.handle(mux, "GET /environments/{id}/maintenance/{wid}", staff, s.editWindow)
+	s.handle(mux, "POST /environments/{id}/maintenance/{wid}", staff, s.updateWindow)
+	s.handle(mux, "POST /environments/{id}/maintenance/{wid}/delete", staff, s.deleteWindow)
+	s.handle(mux, "POST /environments/{id}/visibility", manager, s.setVisibility)
 
 	// Problems: the vendor's team groups incidents of one cause, and resolves them together.
 	s.handle(mux, "GET /problems", staff, s.problems)

@@ -37,15 +37,16 @@ CREATE TABLE env_probes (
 );
 CREATE INDEX env_probes_due ON env_probes(next_due) WHERE enabled;
 
+-- One row per run, keyed by probe and instant (a probe's runs are leased one at a time, seconds
+-- apart): the key is the only index, used by the lists, the availability, the series and the
+-- retention, which keeps a result at a few dozen bytes.
 CREATE TABLE env_probe_results (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     probe_id       BIGINT NOT NULL REFERENCES env_probes(id) ON DELETE CASCADE,
     at             BIGINT NOT NULL,
     ok             BOOLEAN NOT NULL,
     status_code    INTEGER NOT NULL DEFAULT 0,
     latency_ms     BIGINT NOT NULL DEFAULT 0,
     error          TEXT NOT NULL DEFAULT '',
-    cert_not_after BIGINT
-);
-CREATE INDEX env_probe_results_probe ON env_probe_results(probe_id, at);
-CREATE INDEX env_probe_results_at ON env_probe_results(at);
+    cert_not_after BIGINT,
+    PRIMARY KEY (probe_id, at)
+) WITHOUT ROWID;
