@@ -55,6 +55,7 @@ func TestIsolation(t *testing.T) {
 		prb := e.seedProblem(acme.ticket.Number) // a problem the staff linked ACME's ticket to
 		kb := e.seedKB(acme.ticket.Number)       // an article restricted to ACME, linked to ACME's ticket
 		ev := e.seedEnvironment()                // ACME's prod: a server, a deployment, a window, an access grant
+		pr := e.seedProbe()                      // a probe of ACME's prod, with a result
 		noACME := func(t *testing.T, r *resp) {
 			r.want(t, http.StatusOK, nil)
 			for _, s := range []string{"ACME", "acme.example", "Secret of ACME", acme.ticket.Number} {
@@ -181,6 +182,14 @@ func TestIsolation(t *testing.T) {
 				body: map[string]any{"title": "t", "starts_at": "2099-01-01T00:00:00Z", "ends_at": "2099-01-02T00:00:00Z"}, want: 404},
 			{pattern: "PATCH /api/v1/environments/{id}/maintenance/{wid}", method: "PATCH", path: ev.maintenance, body: map[string]any{"title": "t"}, want: 404},
 			{pattern: "DELETE /api/v1/environments/{id}/maintenance/{wid}", method: "DELETE", path: ev.maintenance, want: 404},
+			// Probes: ACME's are not found, through its environment or their own path.
+			{pattern: "GET /api/v1/environments/{id}/probes", method: "GET", path: ev.env + "/probes", want: 404},
+			{pattern: "POST /api/v1/environments/{id}/probes", method: "POST", path: ev.env + "/probes",
+				body: map[string]any{"name": "evil", "url": "https://evil.example"}, want: 404},
+			{pattern: "GET /api/v1/environments/{id}/availability", method: "GET", path: ev.env + "/availability", want: 404},
+			{pattern: "GET /api/v1/probes/{id}", method: "GET", path: pr, want: 404},
+			{pattern: "PATCH /api/v1/probes/{id}", method: "PATCH", path: pr, body: map[string]any{"url": "https://evil.example"}, want: 404},
+			{pattern: "GET /api/v1/probes/{id}/results", method: "GET", path: pr + "/results", want: 404},
 		}
 		covered := map[string]bool{}
 		for _, c := range cases {
@@ -255,6 +264,9 @@ func TestIsolation(t *testing.T) {
 		}
 		if ss, err := db.ListServers(system, e.acmeProd.ID); err != nil || len(ss) != 1 || ss[0].Hostname != "acme-secret-db1" {
 			t.Errorf("ACME's servers changed: %v %+v", err, ss)
+		}
+		if ps, err := db.ListProbes(system, e.acmeProd.ID); err != nil || len(ps) != 1 || ps[0].URL != "https://acme.example/health" {
+			t.Errorf("ACME's probes changed: %v %+v", err, ps)
 		}
 	})
 }

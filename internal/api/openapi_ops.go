@@ -82,5 +82,6 @@ func operations() map[string]op {
 	maps.Copy(ops, surveyOperations())
 	maps.Copy(ops, causeOperations())
 	maps.Copy(ops, envOperations())
+	maps.Copy(ops, probeOperations())
 	return ops
 }

@@ -69,6 +69,12 @@ func (a *API) table() []route {
 		{method: "POST", path: Prefix + "/environments/{id}/maintenance", handle: a.createMaintenance},
 		{method: "PATCH", path: Prefix + "/environments/{id}/maintenance/{wid}", handle: a.patchMaintenance},
 		{method: "DELETE", path: Prefix + "/environments/{id}/maintenance/{wid}", handle: a.deleteMaintenance},
+		{method: "GET", path: Prefix + "/environments/{id}/probes", handle: a.listProbes},
+		{method: "POST", path: Prefix + "/environments/{id}/probes", handle: a.createProbe},
+		{method: "GET", path: Prefix + "/environments/{id}/availability", handle: a.environmentAvailability},
+		{method: "GET", path: Prefix + "/probes/{id}", handle: a.getProbe},
+		{method: "PATCH", path: Prefix + "/probes/{id}", handle: a.patchProbe},
+		{method: "GET", path: Prefix + "/probes/{id}/results", handle: a.probeResults},
 
 		{method: "GET", path: Prefix + "/calendars", handle: a.listCalendars},
 		{method: "POST", path: Prefix + "/calendars", handle: a.createCalendar},

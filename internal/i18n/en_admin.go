@@ -62,6 +62,7 @@ var enAdmin = map[string]string{
 	"audit.field.customer_id": "customer",
 	"audit.field.lang":        "language",
 	"audit.field.disabled":    "disabled",
+	"audit.field.manager_id":  "manager",
 	"audit.field.code":        "code",
 	"audit.field.notes":       "notes",
 	"audit.field.levels":      "levels",

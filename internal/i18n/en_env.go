@@ -133,4 +133,12 @@ var enEnv = map[string]string{
 	"done.env_window_added":     "Maintenance window planned.",
 	"done.env_window_deleted":   "Maintenance window cancelled.",
 	"done.env_visibility_saved": "What the customer sees is saved.",
+
+	// The "Access" box of an access-request ticket (web/ticket_access.go).
+	"ticketaccess.title":   "Access granted for this request",
+	"ticketaccess.until":   "until %s",
+	"ticketaccess.revoked": "revoked %s",
+	"ticketaccess.none":    "No access has been granted for this request yet.",
+	"ticketaccess.no_env":  "The request names no environment: qualify it with the environment the access is for, then grant it.",
+	"ticketaccess.grant":   "Grant access on the environment",
 }

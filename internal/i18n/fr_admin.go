@@ -62,6 +62,7 @@ var frAdmin = map[string]string{
 	"audit.field.customer_id": "client",
 	"audit.field.lang":        "langue",
 	"audit.field.disabled":    "désactivé",
+	"audit.field.manager_id":  "responsable",
 	"audit.field.code":        "code",
 	"audit.field.notes":       "notes",
 	"audit.field.levels":      "niveaux",

@@ -133,4 +133,12 @@ var frEnv = map[string]string{
 	"done.env_window_added":     "Fenêtre de maintenance planifiée.",
 	"done.env_window_deleted":   "Fenêtre de maintenance annulée.",
 	"done.env_visibility_saved": "Ce que voit le client est enregistré.",
+
+	// The "Access" box of an access-request ticket (web/ticket_access.go).
+	"ticketaccess.title":   "Accès accordés pour cette demande",
+	"ticketaccess.until":   "jusqu'au %s",
+	"ticketaccess.revoked": "révoqué le %s",
+	"ticketaccess.none":    "Aucun accès n'a encore été accordé pour cette demande.",
+	"ticketaccess.no_env":  "La demande ne nomme aucun environnement : qualifiez-la avec l'environnement concerné, puis accordez l'accès.",
+	"ticketaccess.grant":   "Accorder l'accès sur l'environnement",
 }

@@ -34,9 +34,11 @@ type envView struct {
 	Availability                                            []availRow
 	Chart                                                   *responseChart
 	Now                                                     time.Time
+	ProbeSection                                            *probeSection // staff: the probes with their state and forms (env_probes.go)
 
 	// The staff forms, kept with their input and errors after a failed submission.
 	ServerForm, DeployForm, GrantForm, WindowForm, VisibilityForm *form
+	GrantOpen                                                     bool  // opened from an access request: the grant form shows, prefilled
 	AdvanceForm                                                   *form // the advance form that failed
 	AdvanceID                                                     int64 // its deployment
 	RevokeForm                                                    *form
@@ -55,6 +57,7 @@ type envForms struct {
 	advanceID                                 int64
 	revoke                                    *form
 	revokeID                                  int64
+	probe                                     *form // the probe add form (env_probes.go)
 }
 
 // environmentPage shows environment id to staff and to its customer.
@@ -96,12 +99,17 @@ func (s *Server) showEnv(c *call, status int, e *opsdesk.Environment, fs envForm
 	}
 	v.ServerForm = orForm(fs.server, "server", nil)
 	v.DeployForm = orForm(fs.deploy, "deploy", map[string][]string{"outcome": {string(opsdesk.DeploySuccess)}})
-	v.GrantForm = orForm(fs.grant, "grant", nil)
+	prefill, fromTicket := s.grantPrefill(c, e)
+	v.GrantForm, v.GrantOpen = orForm(fs.grant, "grant", prefill), fromTicket
 	v.WindowForm = orForm(fs.window, "window", nil)
 	v.VisibilityForm = orForm(fs.visibility, "visibility", visibilityValues(e.EnvVisibility))
 	v.AdvanceForm, v.AdvanceID = fs.advance, fs.advanceID
 	v.RevokeForm, v.RevokeID = fs.revoke, fs.revokeID
 	v.Flags = envFlags
+	if v.ProbeSection, err = s.probeSectionFor(c, v, fs.probe); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if v.Staff {
 		v.Roles = serverRoleOptions(c)
 		v.Outcomes = outcomeOptions(c, opsdesk.DeployOutcomes)

@@ -82,6 +82,10 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /environments/{id}/maintenance/{wid}", staff, s.updateWindow)
 	s.handle(mux, "POST /environments/{id}/maintenance/{wid}/delete", staff, s.deleteWindow)
 	s.handle(mux, "POST /environments/{id}/visibility", manager, s.setVisibility)
+	s.handle(mux, "POST /environments/{id}/probes", manager, s.addProbe)
+	s.handle(mux, "GET /environments/{id}/probes/{pid}", manager, s.editProbe)
+	s.handle(mux, "POST /environments/{id}/probes/{pid}", manager, s.updateProbe)
+	s.handle(mux, "POST /environments/{id}/probes/{pid}/enabled", manager, s.switchProbe)
 
 	// Problems: the vendor's team groups incidents of one cause, and resolves them together.
 	s.handle(mux, "GET /problems", staff, s.problems)

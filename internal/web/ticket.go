@@ -33,6 +33,7 @@ type ticketPage struct {
 	KB       *ticketKB      // the Knowledge panel: similar tickets, articles, procedures
 	Resolve  *resolveBox    // resolution fields of the status form, and the closure box
 	Surveys  surveyRows     // the satisfaction surveys of its resolutions, newest first
+	Access   *ticketAccess  // an access request's grants; nil for other tickets
 }
 
 // ticketForms are the forms of the ticket page; a failed submission re-renders its own with
@@ -85,6 +86,10 @@ func (s *Server) showTicket(c *call, status int, forms ticketForms) {
 		return
 	}
 	if p.Surveys, err = s.ticketSurveys(c, t); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if p.Access, err = s.ticketAccessBox(c, t); err != nil {
 		s.fail(c, err)
 		return
 	}
