@@ -146,3 +146,18 @@ func articleID(s *Server, c *call) (int64, bool) {
 	}
 	return id, ok
 }
+
+// articleFor reads the article of the path's {id} as the caller may see it; when it cannot, the
+// answer (not found, or the store's error) is written and ok is false.
+func (s *Server) articleFor(c *call) (*opsdesk.Article, bool) {
+	id, ok := articleID(s, c)
+	if !ok {
+		return nil, false
+	}
+	a, err := s.db.ArticleByID(c.ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	return a, true
+}

@@ -50,13 +50,8 @@ func (s *Server) kbNew(c *call) {
 
 // kbEdit shows the form editing an article's texts and settings.
 func (s *Server) kbEdit(c *call) {
-	id, ok := articleID(s, c)
+	a, ok := s.articleFor(c)
 	if !ok {
-		return
-	}
-	a, err := s.db.ArticleByID(c.ctx, id)
-	if err != nil {
-		s.fail(c, err)
 		return
 	}
 	v := url.Values{"kind": {string(a.Kind)}, "category": {a.Category}, "tags": {strings.Join(a.Tags, ", ")},
@@ -153,15 +148,11 @@ var kbFields = []string{"kind", "visibility", "customers", "category", "tags", "
 // kbUpdate saves the edit form: settings and texts in one change, checked against the version
 // the editor read.
 func (s *Server) kbUpdate(c *call) {
-	id, ok := articleID(s, c)
+	a, ok := s.articleFor(c)
 	if !ok {
 		return
 	}
-	a, err := s.db.ArticleByID(c.ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	id := a.ID
 	f := newForm("kb", c.r.PostForm)
 	f.Values.Set("kind", string(a.Kind))
 	again := func(status int) { s.showKBForm(c, status, a, f) }

@@ -35,13 +35,8 @@ type kbMove struct {
 func (s *Server) kbArticle(c *call) { s.showArticle(c, http.StatusOK, nil) }
 
 func (s *Server) showArticle(c *call, status int, f *form) {
-	id, ok := articleID(s, c)
+	a, ok := s.articleFor(c)
 	if !ok {
-		return
-	}
-	a, err := s.db.ArticleByID(c.ctx, id)
-	if err != nil {
-		s.fail(c, err)
 		return
 	}
 	lang := c.lang
@@ -130,18 +125,14 @@ type kbRevisionPage struct {
 
 // kbRevision shows one saved revision of an article's text (staff).
 func (s *Server) kbRevision(c *call) {
-	id, ok := articleID(s, c)
+	a, ok := s.articleFor(c)
 	if !ok {
 		return
 	}
+	id := a.ID
 	n, err := strconv.Atoi(c.r.PathValue("n"))
 	if err != nil || n <= 0 {
 		s.notFound(c)
-		return
-	}
-	a, err := s.db.ArticleByID(c.ctx, id)
-	if err != nil {
-		s.fail(c, err)
 		return
 	}
 	r, err := s.db.ArticleRevision(c.ctx, id, n)
@@ -186,15 +177,11 @@ type kbDiffPage struct {
 // kbDiff compares two revisions of an article line by line (staff). Without from and to, it
 // compares the two latest.
 func (s *Server) kbDiff(c *call) {
-	id, ok := articleID(s, c)
+	a, ok := s.articleFor(c)
 	if !ok {
 		return
 	}
-	a, err := s.db.ArticleByID(c.ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
+	id := a.ID
 	revs, err := s.db.ArticleRevisions(c.ctx, id)
 	if err != nil {
 		s.fail(c, err)
