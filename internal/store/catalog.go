@@ -8,9 +8,9 @@ import (
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
 
-// SeedDefaults fills the configurable lists — the severity scale and the categories — with the
-// defaults on a fresh database. Lists an admin has already filled are left alone. It is safe to
-// run at every start and from several instances at once.
+// SeedDefaults fills the configurable lists — the severity scale, the categories and the default
+// project template — with the defaults on a fresh database. Lists an admin has already filled
+// are left alone. It is safe to run at every start and from several instances at once.
 func (d *DB) SeedDefaults(ctx context.Context) error {
 	return d.inTx(ctx, "store.SeedDefaults", func(tx *Tx) error {
 		if err := tx.lock(ctx, "seed"); err != nil {
@@ -39,7 +39,7 @@ func (d *DB) SeedDefaults(ctx context.Context) error {
 				}
 			}
 		}
-		return nil
+		return tx.seedProjectTemplate(ctx)
 	})
 }
 

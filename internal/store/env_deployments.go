@@ -52,49 +52,55 @@ func (d *DB) RecordDeployment(ctx context.Context, dep *opsdesk.Deployment) erro
 	if dep.EmergencyReason != "" && !a.CanManage() {
 		return opsdesk.Forbidden("only ops managers and admins record an emergency deployment")
 	}
-	return d.inTx(ctx, "store.RecordDeployment", func(tx *Tx) error {
-		env, err := tx.envToWrite(ctx, dep.EnvironmentID)
-		if err != nil {
+	return d.inTx(ctx, "store.RecordDeployment", func(tx *Tx) error { return tx.recordDeployment(ctx, dep) })
+}
+
+// recordDeployment is RecordDeployment inside the caller's transaction, after its validation and
+// permission checks: the environment's state, the promotion path, the linked ticket, the row, and
+// the current version on success.
+func (tx *Tx) recordDeployment(ctx context.Context, dep *opsdesk.Deployment) error {
+	a := opsdesk.ActorFrom(ctx)
+	env, err := tx.envToWrite(ctx, dep.EnvironmentID)
+	if err != nil {
+		return err
+	}
+	if env.Status == opsdesk.EnvRetired {
+		return opsdesk.Conflict("environment", "environment %s is retired", env.Name)
+	}
+	if dep.EmergencyReason != "" && env.Kind != opsdesk.EnvProd {
+		return opsdesk.Invalid("emergency_reason", "only a deployment to prod needs an emergency reason")
+	}
+	emergency, err := tx.promotionGate(ctx, env, dep)
+	if err != nil {
+		return err
+	}
+	ticketID, err := tx.linkedTicket(ctx, "ticket", dep.TicketKey, env.CustomerID, "")
+	if err != nil {
+		return err
+	}
+	if dep.FromVersion == "" {
+		if dep.FromVersion, err = tx.componentVersion(ctx, env.ID, dep.Component); err != nil {
 			return err
 		}
-		if env.Status == opsdesk.EnvRetired {
-			return opsdesk.Conflict("environment", "environment %s is retired", env.Name)
-		}
-		if dep.EmergencyReason != "" && env.Kind != opsdesk.EnvProd {
-			return opsdesk.Invalid("emergency_reason", "only a deployment to prod needs an emergency reason")
-		}
-		emergency, err := tx.promotionGate(ctx, env, dep)
-		if err != nil {
-			return err
-		}
-		ticketID, err := tx.linkedTicket(ctx, "ticket", dep.TicketKey, env.CustomerID, "")
-		if err != nil {
-			return err
-		}
-		if dep.FromVersion == "" {
-			if dep.FromVersion, err = tx.componentVersion(ctx, env.ID, dep.Component); err != nil {
-				return err
-			}
-		}
-		if dep.Outcome.Final() && dep.FinishedAt.IsZero() {
-			dep.FinishedAt = tx.now
-		}
-		if dep.Outcome == opsdesk.DeployInProgress && dep.StartedAt.IsZero() {
-			dep.StartedAt = tx.now
-		}
-		dep.ByID, dep.By, dep.CreatedAt = a.UserID, a.Label, tx.now
-		id, err := tx.insert(ctx, `INSERT INTO env_deployments (environment_id, component, from_version, to_version, outcome,
-			planned_at, started_at, finished_at, by_id, by_label, ticket_id, project_id, notes, emergency_reason, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			env.ID, dep.Component, dep.FromVersion, dep.ToVersion, dep.Outcome, ms(dep.PlannedAt), ms(dep.StartedAt),
-			ms(dep.FinishedAt), nullID(dep.ByID), dep.By, nullID(ticketID), nullID(dep.ProjectID), dep.Notes, dep.EmergencyReason,
-			tx.now.UnixMilli())
-		if err != nil {
-			return err
-		}
-		dep.ID = id
-		return tx.deploymentDone(ctx, dep, emergency, "")
-	})
+	}
+	if dep.Outcome.Final() && dep.FinishedAt.IsZero() {
+		dep.FinishedAt = tx.now
+	}
+	if dep.Outcome == opsdesk.DeployInProgress && dep.StartedAt.IsZero() {
+		dep.StartedAt = tx.now
+	}
+	dep.ByID, dep.By, dep.CreatedAt = a.UserID, a.Label, tx.now
+	id, err := tx.insert(ctx, `INSERT INTO env_deployments (environment_id, component, from_version, to_version, outcome,
+		planned_at, started_at, finished_at, by_id, by_label, ticket_id, project_id, notes, emergency_reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		env.ID, dep.Component, dep.FromVersion, dep.ToVersion, dep.Outcome, ms(dep.PlannedAt), ms(dep.StartedAt),
+		ms(dep.FinishedAt), nullID(dep.ByID), dep.By, nullID(ticketID), nullID(dep.ProjectID), dep.Notes, dep.EmergencyReason,
+		tx.now.UnixMilli())
+	if err != nil {
+		return err
+	}
+	dep.ID = id
+	return tx.deploymentDone(ctx, dep, emergency, "")
 }
 
 // AdvanceDeployment moves a planned or in-progress deployment of environment envID on: to
