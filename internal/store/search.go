@@ -5,9 +5,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
@@ -196,64 +193,4 @@ func customerScopes(a opsdesk.Actor, kind opsdesk.SearchKind) []string {
 		return []string{own}
 	}
 	return []string{"s0", own}
-}
-
-// rankPostgres ranks the candidates with ts_rank over the documents' tsvector (title A, body D:
-// a title match weighs ten times a body match, and counts occurrences); each word matches by its
-// French or its English lexeme. The tsquery is written
-// out in the WHERE clause (not taken from a CTE) so that the planner sees how common its words
-// are: for a common word it walks the primary key backwards and stops at the window, for a rare
-// one it reads the GIN index. It runs as an unnamed statement, planned anew with the words each
-// time (pgx.QueryExecModeExec): a cached prepared statement turns to a generic plan after five
-// runs, blind to the words, which over a million tickets reads every match of a common word.
-// The caller's reach is an array overlap on the scope column.
-func (d *DB) rankPostgres(ctx context.Context, q query, a opsdesk.Actor, kind opsdesk.SearchKind, limit int) ([]rawHit, error) {
-	parts := make([]string, len(q.words))
-	var qargs []any
-	for i, w := range q.words {
-		// Immutable functions of constants: the planner folds them into the tsquery it
-		// estimates with, and the executor does not compute them again for each row.
-		parts[i] = `(plainto_tsquery('french', ?) || plainto_tsquery('english', ?))`
-		qargs = append(qargs, w, w)
-	}
-	tsq := `(` + strings.Join(parts, ` && `) + `)`
-	// The kind is written out (it is one of two constants) so that the planner picks its indexes.
-	where := ` AND d.kind = '` + string(kind) + `'`
-	var scope []any
-	switch {
-	case a.IsStaff():
-	case kind == opsdesk.SearchTickets:
-		where += ` AND d.scope && ARRAY[?]::BIGINT[]`
-		scope = []any{a.CustomerID}
-	default:
-		where += ` AND d.scope && ARRAY[0, ?]::BIGINT[]`
-		scope = []any{a.CustomerID}
-	}
-	var args []any
-	add := func(vs ...any) { args = append(args, vs...) }
-	add(pgx.QueryExecModeExec)
-	add(qargs...)
-	add(scope...)
-	add(searchWindow)
-	add(qargs...)
-	add(scope...)
-	add(titleWindow)
-	add(qargs...)
-	add(limit)
-	const cols = `d.id, d.kind, d.ref_id, d.message_id, d.lang, d.internal, d.tsv`
-	return collect(scanRawHit)(d.query(ctx, `WITH m AS (
-			(SELECT `+cols+` FROM search_docs d WHERE d.tsv @@ `+tsq+where+` ORDER BY d.id DESC LIMIT ?)
-			UNION ALL
-			(SELECT `+cols+` FROM search_docs d WHERE d.title_tsv @@ `+tsq+where+` ORDER BY d.id DESC LIMIT ?))
-		SELECT kind, ref_id, message_id, lang, internal, r FROM (
-			SELECT DISTINCT ON (m.ref_id) m.id, m.kind, m.ref_id, m.message_id, m.lang, m.internal, ts_rank(m.tsv, `+tsq+`) AS r
-			FROM m ORDER BY m.ref_id, r DESC, m.id DESC
-		) best
-		ORDER BY r DESC, id DESC LIMIT ?`, args...))
-}
-
-func scanRawHit(sc scanner) (rawHit, error) {
-	var h rawHit
-	err := sc.Scan(&h.kind, &h.refID, &h.messageID, &h.lang, &h.internal, &h.rank)
-	return h, err
 }

@@ -106,6 +106,15 @@ func (d *DB) RebuildSearchIndex(ctx context.Context) (SearchIndexStats, error) {
 		_, err := tx.exec(ctx, `DELETE FROM search_meta WHERE name = 'rebuild'`)
 		return err
 	})
+	if err == nil && d.dialect == Postgres {
+		// Every document was replaced: VACUUM removes the old ones, which the GIN indexes still
+		// list (a search reading them would visit twice the table), and ANALYZE gives the planner
+		// the words' new frequencies, by which it chooses how to search (see rankPostgres).
+		// Outside a transaction, as VACUUM requires.
+		if _, err := d.db.ExecContext(ctx, `VACUUM (ANALYZE) search_docs`); err != nil {
+			return st, wrapErr("store.RebuildSearchIndex", err)
+		}
+	}
 	return st, err
 }
 
