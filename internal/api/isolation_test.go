@@ -56,6 +56,7 @@ func TestIsolation(t *testing.T) {
 		kb := e.seedKB(acme.ticket.Number)       // an article restricted to ACME, linked to ACME's ticket
 		ev := e.seedEnvironment()                // ACME's prod: a server, a deployment, a window, an access grant
 		pr := e.seedProbe()                      // a probe of ACME's prod, with a result
+		pj := e.seedProject(acme.ticket.Number)  // ACME's project: items, a task, a link, an evidence file
 		noACME := func(t *testing.T, r *resp) {
 			r.want(t, http.StatusOK, nil)
 			for _, s := range []string{"ACME", "acme.example", "Secret of ACME", acme.ticket.Number} {
@@ -190,6 +191,34 @@ func TestIsolation(t *testing.T) {
 			{pattern: "GET /api/v1/probes/{id}", method: "GET", path: pr, want: 404},
 			{pattern: "PATCH /api/v1/probes/{id}", method: "PATCH", path: pr, body: map[string]any{"url": "https://evil.example"}, want: 404},
 			{pattern: "GET /api/v1/probes/{id}/results", method: "GET", path: pr + "/results", want: 404},
+			// Projects: everything of ACME's is not found, writes included (the project is read
+			// before any permission check); Alice's control writes get 403 outside the items she owes.
+			{pattern: "GET /api/v1/projects", method: "GET", path: "/api/v1/projects", check: noACME},
+			{pattern: "GET /api/v1/projects", method: "GET", path: "/api/v1/projects?customer=ACME", want: 404},
+			{pattern: "POST /api/v1/projects", method: "POST", path: "/api/v1/projects", body: map[string]any{"customer": "ACME", "name": "Mine"}, want: 404},
+			{pattern: "GET /api/v1/projects/{id}", method: "GET", path: pj.path, want: 404},
+			{pattern: "PATCH /api/v1/projects/{id}", method: "PATCH", path: pj.path, body: map[string]any{"name": "Stolen"}, want: 404},
+			{pattern: "GET /api/v1/projects/{id}/phases", method: "GET", path: pj.path + "/phases", want: 404},
+			{pattern: "POST /api/v1/projects/{id}/phases/{phase}/close", method: "POST", path: pj.path + "/phases/preframing/close", want: 404},
+			{pattern: "POST /api/v1/projects/{id}/phases/{phase}/reopen", method: "POST", path: pj.path + "/phases/preframing/reopen",
+				body: map[string]any{"reason": "r"}, want: 404},
+			{pattern: "GET /api/v1/projects/{id}/items/{item}", method: "GET", path: pj.custItem, want: 404},
+			{pattern: "PATCH /api/v1/projects/{id}/items/{item}", method: "PATCH", path: pj.custItem,
+				body: map[string]any{"status": "submitted", "evidence": "mine"}, want: 404},
+			{pattern: "PATCH /api/v1/projects/{id}/items/{item}", method: "PATCH", path: pj.vendorItem, body: map[string]any{"evidence": "x"}, want: 404},
+			{pattern: "POST /api/v1/projects/{id}/items/{item}/comments", method: "POST", path: pj.custItem + "/comments",
+				body: map[string]any{"body": "hello"}, want: 404},
+			{pattern: "POST /api/v1/projects/{id}/items/{item}/attachments", method: "POST", path: pj.custItem + "/attachments", upload: true, want: 404},
+			{pattern: "GET /api/v1/projects/{id}/items/{item}/attachments/{att}", method: "GET", path: pj.file, want: 404},
+			{pattern: "GET /api/v1/projects/{id}/tasks", method: "GET", path: pj.path + "/tasks", want: 404},
+			{pattern: "POST /api/v1/projects/{id}/tasks", method: "POST", path: pj.path + "/tasks",
+				body: map[string]any{"phase": "framing", "title": "t"}, want: 404},
+			{pattern: "PATCH /api/v1/projects/{id}/tasks/{task}", method: "PATCH", path: pj.task, body: map[string]any{"status": "done"}, want: 404},
+			{pattern: "GET /api/v1/projects/{id}/links", method: "GET", path: pj.path + "/links", want: 404},
+			{pattern: "POST /api/v1/projects/{id}/links", method: "POST", path: pj.path + "/links",
+				body: map[string]any{"key": globex.ticket.Number}, want: 404},
+			{pattern: "DELETE /api/v1/projects/{id}/links/{key}", method: "DELETE", path: pj.link, want: 404},
+			{pattern: "GET /api/v1/projects/{id}/history", method: "GET", path: pj.path + "/history", want: 404},
 		}
 		covered := map[string]bool{}
 		for _, c := range cases {
@@ -267,6 +296,13 @@ func TestIsolation(t *testing.T) {
 		}
 		if ps, err := db.ListProbes(system, e.acmeProd.ID); err != nil || len(ps) != 1 || ps[0].URL != "https://acme.example/health" {
 			t.Errorf("ACME's probes changed: %v %+v", err, ps)
+		}
+		if p := e.projectOf("root", pj.path); p.Name != "Secret of ACME go-live" || p.Closed {
+			t.Errorf("ACME's project changed: %+v", p)
+		}
+		var pjLinks struct{ Items []struct{ Key string } }
+		if e.do("root", "GET", pj.path+"/links", nil).want(t, http.StatusOK, &pjLinks); len(pjLinks.Items) != 1 {
+			t.Errorf("ACME's project links changed: %+v", pjLinks.Items)
 		}
 	})
 }

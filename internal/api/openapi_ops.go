@@ -83,5 +83,6 @@ func operations() map[string]op {
 	maps.Copy(ops, causeOperations())
 	maps.Copy(ops, envOperations())
 	maps.Copy(ops, probeOperations())
+	maps.Copy(ops, projectOperations())
 	return ops
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/opsdesk/opsdesk/internal/notify"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/probe"
+	"github.com/opsdesk/opsdesk/internal/projectwatch"
 	"github.com/opsdesk/opsdesk/internal/slawatch"
 	"github.com/opsdesk/opsdesk/internal/store"
 	"github.com/opsdesk/opsdesk/internal/web"
@@ -133,6 +134,9 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 
 	// Customer environments' mails: maintenance windows announced, expired access warned about.
 	envwatch.Register(a.Jobs, a.Mail, envwatch.FromConfig(cfg, logger))
+
+	// Delivery projects' reminders: items the customer owes, before their due day and when late.
+	projectwatch.Register(a.Jobs, a.Mail, projectwatch.FromConfig(cfg, logger))
 
 	// Health probes of customer environments: due probes claimed from the database, incidents
 	// opened and noted through the store, the last result of each exported as metrics.

@@ -58,6 +58,8 @@ type Config struct {
 
 	AccessNoticeDays int // days before an environment access expires that its holder is told; 0: never
 
+	ProjectReminderDays int // days before a customer-owned project item is due that its owner is reminded; 0: only when late
+
 	ProbeWorkers       int    // health probe checks run at once; 0 turns the probe scheduler off
 	ProbeRetentionDays int    // days probe results are kept
 	ProbeCategory      string // category of the tickets probes open (a category code)
@@ -319,6 +321,14 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a number of days from 0 to 365", v)
 			}
 			c.AccessNoticeDays = n
+			return nil
+		}},
+		{"project-reminder-days", "OPSDESK_PROJECT_REMINDER_DAYS", "3", "days before a project item the customer owes is due that its owner is reminded by mail (0: only when late)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > 90 {
+				return fmt.Errorf("%q is not a number of days from 0 to 90", v)
+			}
+			c.ProjectReminderDays = n
 			return nil
 		}},
 		{"survey-link-days", "OPSDESK_SURVEY_LINK_DAYS", "30", "days a satisfaction survey link mailed at resolution works", func(c *Config, v string) error {

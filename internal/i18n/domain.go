@@ -144,6 +144,44 @@ var domainFR = map[string]string{
 	"only admins and ops managers manage calendars": "seuls les administrateurs et les responsables Ops gèrent les calendriers",
 	"only the vendor's team sees calendars":         "seule l'équipe de l'éditeur voit les calendriers",
 	"is required, at most 100 characters":           "est obligatoire, 100 caractères au plus",
+
+	// Delivery projects (docs/projects.md).
+	"is at most 200 characters":                                                                      "fait au plus 200 caractères",
+	"is at most 300 characters":                                                                      "fait au plus 300 caractères",
+	"is at most 20000 characters":                                                                    "fait au plus 20 000 caractères",
+	"cannot be before the start date":                                                                "ne peut pas précéder la date de début",
+	"must be one of low, normal, high, critical":                                                     "doit être basse, normale, haute ou critique",
+	"must be an active project manager, ops manager or admin":                                        "doit être un chef de projet, un responsable Ops ou un administrateur actif",
+	"a customer may only submit an item with its evidence":                                           "un client peut seulement soumettre un élément avec son justificatif",
+	"only ops managers and admins take an item out of waived":                                        "seuls les responsables Ops et les administrateurs reviennent sur une dispense",
+	"only ops managers and admins waive an item":                                                     "seuls les responsables Ops et les administrateurs dispensent un élément",
+	"only project managers, ops managers and admins change projects":                                 "seuls les chefs de projet, les responsables Ops et les administrateurs modifient les projets",
+	"only project managers, ops managers and admins close projects":                                  "seuls les chefs de projet, les responsables Ops et les administrateurs clôturent les projets",
+	"only project managers, ops managers and admins create projects":                                 "seuls les chefs de projet, les responsables Ops et les administrateurs créent des projets",
+	"only the project's Ops lead, project managers, ops managers and admins close or reopen a phase": "seuls le référent Ops du projet, les chefs de projet, les responsables Ops et les administrateurs clôturent ou rouvrent une phase",
+	"only the vendor's team changes this":                                                            "seule l'équipe de l'éditeur peut modifier ceci",
+	"only admins edit project templates":                                                             "seuls les administrateurs modifient les modèles de projet",
+	"sign in to read projects":                                                                       "connectez-vous pour consulter les projets",
+	"must be todo, submitted or validated":                                                           "doit être à faire, soumis ou validé",
+	"must be todo, in_progress or done":                                                              "doit être à faire, en cours ou fait",
+	"waiving an item needs an ops manager and a reason (waive_reason)":                               "dispenser un élément demande un responsable Ops et un motif",
+	"say why the item is waived":                                                                     "dites pourquoi l'élément est dispensé",
+	"say why the phase is reopened":                                                                  "dites pourquoi la phase est rouverte",
+	"say why the project is reopened":                                                                "dites pourquoi le projet est rouvert",
+	"a task cannot depend on itself":                                                                 "une tâche ne peut pas dépendre d'elle-même",
+	"must be between 0 and 10000":                                                                    "doit être compris entre 0 et 10000",
+	"must be between 0 and 52":                                                                       "doit être compris entre 0 et 52",
+	"must be weeks or months":                                                                        "doit être en semaines ou en mois",
+	"a deployment task does not recur":                                                               "une tâche de déploiement ne se répète pas",
+	"a deployment task needs a component and a version":                                              "une tâche de déploiement a besoin d'un composant et d'une version",
+	"a component and version need an environment":                                                    "un composant et une version ont besoin d'un environnement",
+	"give a ticket or problem key":                                                                   "indiquez un numéro de ticket ou de problème",
+	"give a vendor user or a customer contact, not both":                                             "indiquez un utilisateur de l'éditeur ou un contact du client, pas les deux",
+	"must be a contact of the project's customer":                                                    "doit être un contact du client du projet",
+	"is required in French and English":                                                              "est obligatoire en français et en anglais",
+	"a template needs at least one phase":                                                            "un modèle a besoin d'au moins une phase",
+	"waive an item on its own: send only status and waive_reason":                                    "dispensez un élément seul : n'envoyez que le statut et le motif",
+	"goes with status waived":                                                                        "va avec le statut « dispensé »",
 }
 
 // domainPatternsFR translates the messages that carry a value (an address, a code), keeping it.
@@ -177,6 +215,7 @@ var domainPatternsFR = []struct {
 	{regexp.MustCompile(`^(.+) works at (N\d); (.+) is at (N\d): escalate it first$`),
 		"%s travaille au niveau %s ; %s est au niveau %s : escaladez-le d'abord", nil},
 	{regexp.MustCompile(`^(.+) is not an active agent$`), "%s n'est pas un agent actif", nil},
+	{regexp.MustCompile(`^phase (\S+) is closed: reopen it first$`), "la phase %s est clôturée : rouvrez-la d'abord", nil},
 	{regexp.MustCompile(`^(.+) is (\w+): reopen it first$`), "%s est « %s » : rouvrez-le d'abord", []int{2}},
 	{regexp.MustCompile(`^(.+) is already at (N\d)$`), "%s est déjà au niveau %s", nil},
 	{regexp.MustCompile(`^the contract of (.+) does not provide (N\d) \(it provides (.+)\)$`),
@@ -191,6 +230,30 @@ var domainPatternsFR = []struct {
 	// Knowledge base on tickets.
 	{regexp.MustCompile(`^procedure (\d+) has no step (\d+) in (fr|en)$`), "la procédure %s n'a pas d'étape %s en %s", nil},
 	{regexp.MustCompile(`^must be at most (\d+)$`), "doit valoir au plus %s", nil},
+
+	// Delivery projects.
+	{regexp.MustCompile(`^phase (\S+) cannot close: (\d+) item\(s\) neither validated nor waived: (.+)$`), "la phase %s ne peut pas être clôturée : %s élément(s) ni validé(s) ni dispensé(s) : %s", nil},
+	{regexp.MustCompile(`^phase (\S+) is already closed$`), "la phase %s est déjà clôturée", nil},
+	{regexp.MustCompile(`^phase (\S+) is not closed$`), "la phase %s n'est pas clôturée", nil},
+	{regexp.MustCompile(`^project (".*") is closed$`), "le projet %s est clôturé", nil},
+	{regexp.MustCompile(`^item (".*") is the vendor's$`), "l'élément %s est à la charge de l'éditeur", nil},
+	{regexp.MustCompile(`^item (".*") is already validated$`), "l'élément %s est déjà validé", nil},
+	{regexp.MustCompile(`^item (".*") is already waived$`), "l'élément %s est déjà dispensé", nil},
+	{regexp.MustCompile(`^task (".*") is done: its deployment is recorded$`), "la tâche %s est faite : son déploiement est enregistré", nil},
+	{regexp.MustCompile(`^(.+) is already linked to this project$`), "%s est déjà lié à ce projet", nil},
+	{regexp.MustCompile(`^environment (\d+) is not one of this customer's$`), "l'environnement %s n'appartient pas à ce client", nil},
+	{regexp.MustCompile(`^this dependency makes a cycle: (.+)$`), "cette dépendance crée un cycle : %s", nil},
+	{regexp.MustCompile(`^project has no phase (".*")$`), "le projet n'a pas de phase %s", nil},
+	{regexp.MustCompile(`^no project template (".*")$`), "aucun modèle de projet %s", nil},
+
+	// Delivery project pages: the promotion path met on a deployment task, links, statuses.
+	{regexp.MustCompile(`^(\S+) (\S+) cannot go to prod: this customer has no preprod environment to validate it first; an ops manager may deploy it with an emergency reason$`),
+		"%s %s ne peut pas aller en production : ce client n'a pas d'environnement de préproduction pour la valider d'abord ; un responsable Ops peut la déployer avec un motif d'urgence", nil},
+	{regexp.MustCompile(`^(\S+) (\S+) has not succeeded on preprod \((.+)\) yet: deploy it there first, or an ops manager records an emergency reason$`),
+		"%s %s n'a pas encore réussi en préproduction (%s) : déployez-la d'abord là, ou un responsable Ops enregistre un motif d'urgence", nil},
+	{regexp.MustCompile(`^no problem (.+)$`), "aucun problème %s", nil},
+	{regexp.MustCompile(`^task (".*") is already (todo|in_progress|done)$`), "la tâche %s est déjà « %s »", nil},
+	{regexp.MustCompile(`^item (".*") is already (todo|submitted)$`), "l'élément %s est déjà « %s »", nil},
 }
 
 // domainPatternFR translates a message carrying values, or reports false.

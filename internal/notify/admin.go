@@ -28,6 +28,11 @@ func sample(lang opsdesk.Lang, full bool) Data {
 	d.Environment, d.EnvKind = "Production", envKindName(opsdesk.EnvProd, lang)
 	d.Starts, d.Ends, d.Expired = "2026-03-07 22:00 CET", "2026-03-08 02:00 CET", "2026-03-01 18:00 CET"
 	d.Access, d.Holder = accessKindName(opsdesk.AccessSSH, lang), "Bruno Petit"
+	d.Project, d.Due = "Acme go-live", "2026-03-06"
+	d.Phase, d.Item = "Technical pre-framing", "Network and flows"
+	if lang == opsdesk.LangFR {
+		d.Phase, d.Item = "Pré-cadrage technique", "Réseau et flux"
+	}
 	if full {
 		d.ForHolder = true
 		d.HandlingTime, d.Escalated, d.Deadline = "4 h", true, "2026-03-02 14:00 CET"

@@ -309,6 +309,44 @@ If you still need it after that date, ask for it again through an access request
 			fact("Expires", "{{.Expired}}")+"{{if .Author}}"+fact("Granted by", "{{.Author}}")+"{{end}}"+
 			"{{if .Reason}}"+fact("Reason", "{{.Reason}}")+"{{end}}")),
 	},
+	KindProjectItemDue: {
+		Subject: `{{.Project}}: "{{.Item}}" is due on {{.Due}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+A checklist item of the project {{.Project}} that {{.Customer}} owes is due on {{.Due}}.
+Please give its evidence (a text or files) on the project's page before that day.
+
+  Project: {{.Project}}
+  Phase:   {{.Phase}}
+  Item:    {{.Item}}
+  Due:     {{.Due}}
+
+{{.URL}}
+`,
+		HTML: projectPage(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>A checklist item of the project <strong>{{.Project}}</strong> that {{.Customer}} owes is due on <strong>{{.Due}}</strong>.
+Please give its evidence (a text or files) on the project's page before that day.</p>
+` + facts(fact("Project", "{{.Project}}")+fact("Phase", "{{.Phase}}")+fact("Item", "{{.Item}}")+fact("Due", "{{.Due}}"))),
+	},
+	KindProjectItemLate: {
+		Subject: `{{.Project}}: "{{.Item}}" is late (due on {{.Due}})`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+A checklist item of the project {{.Project}} that {{.Customer}} owes was due on {{.Due}} and is still waiting.
+The project cannot move on without it: please give its evidence on the project's page, or tell us in a comment when you can.
+
+  Project: {{.Project}}
+  Phase:   {{.Phase}}
+  Item:    {{.Item}}
+  Due:     {{.Due}}
+
+{{.URL}}
+`,
+		HTML: projectPage(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>A checklist item of the project <strong>{{.Project}}</strong> that {{.Customer}} owes was due on <strong>{{.Due}}</strong> and is still waiting.
+The project cannot move on without it: please give its evidence on the project's page, or tell us in a comment when you can.</p>
+` + facts(fact("Project", "{{.Project}}")+fact("Phase", "{{.Phase}}")+fact("Item", "{{.Item}}")+fact("Due", "{{.Due}}"))),
+	},
 }
 
 // envPage wraps the body of an environment mail's HTML template: page without a ticket number.

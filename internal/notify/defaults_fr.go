@@ -283,4 +283,42 @@ Si vous en avez encore besoin après cette date, faites une nouvelle demande d'a
 			fact("Expire le", "{{.Expired}}")+"{{if .Author}}"+fact("Accordé par", "{{.Author}}")+"{{end}}"+
 			"{{if .Reason}}"+fact("Motif", "{{.Reason}}")+"{{end}}")),
 	},
+	KindProjectItemDue: {
+		Subject: `{{.Project}} : « {{.Item}} » attendu pour le {{.Due}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Un élément de la liste du projet {{.Project}} attendu de {{.Customer}} est dû pour le {{.Due}}.
+Merci d'en fournir le justificatif (un texte ou des fichiers) sur la page du projet avant cette date.
+
+  Projet :  {{.Project}}
+  Phase :   {{.Phase}}
+  Élément : {{.Item}}
+  Pour le : {{.Due}}
+
+{{.URL}}
+`,
+		HTML: projectPage(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Un élément de la liste du projet <strong>{{.Project}}</strong> attendu de {{.Customer}} est dû pour le <strong>{{.Due}}</strong>.
+Merci d'en fournir le justificatif (un texte ou des fichiers) sur la page du projet avant cette date.</p>
+` + facts(fact("Projet", "{{.Project}}")+fact("Phase", "{{.Phase}}")+fact("Élément", "{{.Item}}")+fact("Pour le", "{{.Due}}"))),
+	},
+	KindProjectItemLate: {
+		Subject: `{{.Project}} : « {{.Item}} » en retard (attendu le {{.Due}})`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Un élément de la liste du projet {{.Project}} attendu de {{.Customer}} était dû le {{.Due}} et n'est toujours pas fourni.
+Le projet ne peut pas avancer sans lui : merci d'en fournir le justificatif sur la page du projet, ou de nous indiquer en commentaire quand vous le pourrez.
+
+  Projet :  {{.Project}}
+  Phase :   {{.Phase}}
+  Élément : {{.Item}}
+  Dû le :   {{.Due}}
+
+{{.URL}}
+`,
+		HTML: projectPage(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Un élément de la liste du projet <strong>{{.Project}}</strong> attendu de {{.Customer}} était dû le <strong>{{.Due}}</strong> et n'est toujours pas fourni.
+Le projet ne peut pas avancer sans lui : merci d'en fournir le justificatif sur la page du projet, ou de nous indiquer en commentaire quand vous le pourrez.</p>
+` + facts(fact("Projet", "{{.Project}}")+fact("Phase", "{{.Phase}}")+fact("Élément", "{{.Item}}")+fact("Dû le", "{{.Due}}"))),
+	},
 }

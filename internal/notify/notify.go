@@ -56,11 +56,14 @@ const (
 	KindMaintenance   Kind = "maintenance_announce" // to the customer's contacts: a maintenance window is planned (or moved)
 	KindAccessExpired Kind = "access_expired"       // to the holder's manager, else the ops managers, and the holder: an access expired, to revoke
 	KindAccessExpiry  Kind = "access_expiring"      // to the holder: an access expires in a few days
+	// Reminders of delivery projects, about no ticket (project_reminders.go).
+	KindProjectItemDue  Kind = "project_item_due"  // to the item's owner contact, else the customer's contacts: an item they owe is due in a few days
+	KindProjectItemLate Kind = "project_item_late" // same recipients: an item they owe is past its due day
 )
 
 // Kinds lists every kind, in the order the template editor shows them.
 var Kinds = []Kind{KindAck, KindReply, KindWaiting, KindResolved, KindAgentNew, KindAgentAssigned, KindSLAWarning, KindSLABreach,
-	KindMaintenance, KindAccessExpired, KindAccessExpiry}
+	KindMaintenance, KindAccessExpired, KindAccessExpiry, KindProjectItemDue, KindProjectItemLate}
 
 // Valid tells whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }

@@ -50,6 +50,12 @@ type Data struct {
 	Holder      string // access_expired: who holds the access
 	Expired     string // access_expired: when it expired; access_expiring: when it expires — in the customer calendar's time zone
 	ForHolder   bool   // access_expired: the mail goes to the holder (else to their manager or the ops managers)
+	// Reminders of delivery projects (project_item_due, project_item_late): Customer is the
+	// project's customer, URL the project's portal page.
+	Project string // the project's name
+	Phase   string // the item's phase, in the mail's language
+	Item    string // the checklist item's title, in the mail's language
+	Due     string // the item's due day: 2026-03-06
 }
 
 // fieldNames are the names a template may use.

@@ -41,6 +41,14 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /requests/{key}/reopen", portal, s.reopenRequest)
 	s.handle(mux, "POST /requests/{key}/survey", portal, s.answerRequestSurvey)
 
+	// The customer portal's delivery projects (portal_project*.go): the organisation's projects,
+	// the items its side owes, evidence and comments on them; the store scopes every read.
+	s.handle(mux, "GET /my-projects", portal, s.myProjects)
+	s.handle(mux, "GET /my-projects/{id}", portal, s.myProject)
+	s.handle(mux, "POST /my-projects/{id}/items/{item}/evidence", portal, s.mySubmitEvidence)
+	s.handle(mux, "POST /my-projects/{id}/items/{item}/comments", portal, s.myCommentItem)
+	s.handle(mux, "GET /my-projects/{id}/items/{item}/files/{file}", portal, s.myItemAttachment)
+
 	// The satisfaction survey mailed at resolution: no login, the link's token authorises
 	// (survey.go). GET never answers; POST records the answer once.
 	mux.HandleFunc("GET /survey/{token}", s.surveyHandler(s.survey))
@@ -96,6 +104,30 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /problems/{id}/tickets", staff, s.linkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/tickets/{key}/unlink", staff, s.unlinkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/resolve", staff, s.resolveProblem)
+
+	// Delivery projects (issue #8): the staff list with the all-projects timeline, creation, a
+	// project's page and its forms (project*.go; the store refuses what the role may not do).
+	s.handle(mux, "GET /projects", staff, s.projects)
+	s.handle(mux, "GET /projects/new", staff, s.newProject)
+	s.handle(mux, "POST /projects", staff, s.createProject)
+	s.handle(mux, "GET /projects/{id}", staff, s.projectPage)
+	s.handle(mux, "GET /projects/{id}/edit", staff, s.editProject)
+	s.handle(mux, "POST /projects/{id}", staff, s.updateProject)
+	s.handle(mux, "POST /projects/{id}/close", staff, s.closeProject)
+	s.handle(mux, "POST /projects/{id}/reopen", staff, s.reopenProject)
+	s.handle(mux, "POST /projects/{id}/agree", staff, s.agreePriority)
+	s.handle(mux, "POST /projects/{id}/items/{item}/validate", staff, s.validateItem)
+	s.handle(mux, "POST /projects/{id}/items/{item}/reject", staff, s.rejectItem)
+	s.handle(mux, "POST /projects/{id}/items/{item}/waive", staff, s.waiveItem)
+	s.handle(mux, "POST /projects/{id}/items/{item}/comment", staff, s.commentItem)
+	s.handle(mux, "POST /projects/{id}/items/{item}/evidence", staff, s.saveEvidence)
+	s.handle(mux, "GET /projects/{id}/items/{item}/files/{file}", staff, s.projectItemFile)
+	s.handle(mux, "POST /projects/{id}/phases/{code}/close", staff, s.closePhase)
+	s.handle(mux, "POST /projects/{id}/phases/{code}/reopen", staff, s.reopenPhase)
+	s.handle(mux, "POST /projects/{id}/tasks", staff, s.addTask)
+	s.handle(mux, "POST /projects/{id}/tasks/{task}/status", staff, s.setTaskStatus)
+	s.handle(mux, "POST /projects/{id}/links", staff, s.linkProject)
+	s.handle(mux, "POST /projects/{id}/links/{key}/unlink", staff, s.unlinkProject)
 
 	// The knowledge base: staff write, review and publish articles; customers read the published
 	// ones shown to them on the same pages (the store scopes every read: anything else is not
