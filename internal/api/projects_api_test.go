@@ -60,6 +60,8 @@ type taskJSON struct {
 	DependsOn  []int64 `json:"depends_on"`
 	Deployment int64   `json:"deployment"`
 	Assignee   *struct{ Name string }
+	Title      string `json:"title"`
+	Findings   string `json:"findings"`
 }
 
 // projectSeed is ACME's project in the tests: its path, a customer-owned and a vendor-owned
@@ -297,6 +299,46 @@ func TestProjectsAPI(t *testing.T) {
 			}
 		})
 
+		t.Run("findings of a done review", func(t *testing.T) {
+			var rv taskJSON
+			e.do("n1", "POST", path+"/tasks", map[string]any{"phase": "improvement", "title": "Performance review",
+				"findings": "early"}).problem(t, 422, "findings")
+			e.do("n1", "POST", path+"/tasks", map[string]any{"phase": "improvement", "title": "Performance review",
+				"recur_every": 1, "recur_unit": "months"}).want(t, http.StatusCreated, &rv)
+			rp := path + "/tasks/" + strconv.FormatInt(rv.ID, 10)
+			e.do("n1", "PATCH", rp, map[string]any{"findings": "not yet"}).problem(t, 422, "findings")
+			e.do("alice", "PATCH", rp, map[string]any{"findings": "x"}).problem(t, http.StatusForbidden, "")
+			e.do("bob", "PATCH", rp, map[string]any{"findings": "x"}).problem(t, http.StatusNotFound, "")
+			var got taskJSON
+			e.do("n1", "PATCH", rp, map[string]any{"status": "done", "findings": " p95 of the search 2.1 s, index missing "}).
+				want(t, http.StatusOK, &got)
+			if got.Status != "done" || got.Findings != "p95 of the search 2.1 s, index missing" {
+				t.Errorf("done with findings %+v", got)
+			}
+			e.do("n1", "PATCH", rp, map[string]any{"title": "Performance review (May)", "findings": "p95 1.2 s after the index"}).
+				want(t, http.StatusOK, &got)
+			if got.Title != "Performance review (May)" || got.Findings != "p95 1.2 s after the index" {
+				t.Errorf("edited %+v", got)
+			}
+			e.do("n1", "PATCH", rp, map[string]any{"findings": strings.Repeat("x", opsdesk.MaxFindings+1)}).problem(t, 422, "findings")
+			var h struct {
+				Items []struct {
+					Action, Detail string
+					Task           int64
+				}
+			}
+			e.do("root", "GET", path+"/history", nil).want(t, http.StatusOK, &h)
+			var details []string
+			for _, ev := range h.Items {
+				if ev.Action == "task_findings" {
+					details = append(details, ev.Detail)
+				}
+			}
+			if len(details) != 2 || !strings.Contains(details[0], "index missing") || !strings.Contains(details[1], "1.2 s") {
+				t.Errorf("findings history %q", details)
+			}
+		})
+
 		t.Run("the derived status is visible and filters the list", func(t *testing.T) {
 			var late projectJSON
 			e.do("pm", "POST", "/api/v1/projects", map[string]any{"customer": "ACME", "name": "Old", "start_date": "2020-01-01",
@@ -448,6 +490,7 @@ func TestProjectsCustomerWrites(t *testing.T) {
 			{"POST", s.path + "/tasks", map[string]any{"phase": "framing", "title": "t"}},
 			{"PATCH", s.task, map[string]any{"status": "done"}},
 			{"PATCH", s.task, map[string]any{"title": "t"}},
+			{"PATCH", s.task, map[string]any{"findings": "f"}},
 			{"POST", s.path + "/links", map[string]any{"key": tk.Number}},
 			{"DELETE", s.link, nil},
 		} {

@@ -28,6 +28,7 @@ type task struct {
 	RecurEvery    int     `json:"recur_every,omitempty"`
 	RecurUnit     string  `json:"recur_unit,omitempty" enum:"weeks,months"`
 	RecurrenceOf  int64   `json:"recurrence_of,omitempty" doc:"the occurrence this one follows"`
+	Findings      string  `json:"findings" doc:"what the done task found (an audit, a review); \"\" when none"`
 	UpdatedAt     string  `json:"updated_at" format:"date-time"`
 }
 
@@ -46,6 +47,7 @@ type taskFields struct {
 	RecurEvery    *int     `json:"recur_every" doc:"0 to 52; 0: does not recur"`
 	RecurUnit     *string  `json:"recur_unit" enum:"weeks,months"`
 	Status        *string  `json:"status" enum:"todo,in_progress,done" doc:"PATCH only (a new task is todo); done on a deployment task records the deployment: prod before the version succeeded on a preprod is 409 on version"`
+	Findings      *string  `json:"findings" doc:"PATCH only, on a done task (applied after status, so done and findings go together; 422 otherwise): what it found, kept in the history; \"\" clears them"`
 }
 
 func taskJSON(t *opsdesk.Task) task {
@@ -53,7 +55,7 @@ func taskJSON(t *opsdesk.Task) task {
 		EstimateHours: t.EstimateHours, Assignee: personOf(t.AssigneeID, t.Assignee), DependsOn: t.DependsOn,
 		Status: string(t.Status), DoneAt: apijson.Time(t.DoneAt), Environment: t.EnvironmentID, Component: t.Component,
 		Version: t.Version, Deployment: t.DeploymentID, RecurEvery: t.Recurrence.Every, RecurUnit: string(t.Recurrence.Unit),
-		RecurrenceOf: t.RecurrenceOf, UpdatedAt: apijson.Stamp(t.UpdatedAt)}
+		RecurrenceOf: t.RecurrenceOf, Findings: t.Findings, UpdatedAt: apijson.Stamp(t.UpdatedAt)}
 	if j.DependsOn == nil {
 		j.DependsOn = []int64{}
 	}
@@ -149,6 +151,9 @@ func (a *API) createTask(w http.ResponseWriter, r *http.Request) error {
 	if in.Status != nil {
 		return opsdesk.Invalid("status", "a new task is todo: change its status with PATCH")
 	}
+	if in.Findings != nil {
+		return opsdesk.Invalid("findings", "a new task is not done: record its findings with PATCH once it is")
+	}
 	t := &opsdesk.Task{ProjectID: p.ID}
 	if err := in.apply(ctx, a, t); err != nil {
 		return err
@@ -183,8 +188,8 @@ func (a *API) patchTask(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	status := in.Status
-	if in.Status = nil; in != (taskFields{}) {
+	status, findings := in.Status, in.Findings
+	if in.Status, in.Findings = nil, nil; in != (taskFields{}) {
 		if err := in.apply(ctx, a, t); err != nil {
 			return err
 		}
@@ -194,6 +199,11 @@ func (a *API) patchTask(w http.ResponseWriter, r *http.Request) error {
 	}
 	if status != nil {
 		if _, err := a.db.SetTaskStatus(ctx, p.ID, t.ID, opsdesk.TaskStatus(*status)); err != nil {
+			return err
+		}
+	}
+	if findings != nil {
+		if _, err := a.db.SetTaskFindings(ctx, p.ID, t.ID, *findings); err != nil {
 			return err
 		}
 	}

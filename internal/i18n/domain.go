@@ -180,6 +180,8 @@ var domainFR = map[string]string{
 	"must be a contact of the project's customer":                                                    "doit être un contact du client du projet",
 	"is required in French and English":                                                              "est obligatoire en français et en anglais",
 	"a template needs at least one phase":                                                            "un modèle a besoin d'au moins une phase",
+	"must be lower-case letters, digits, - or _ (at most 40), starting with a letter":                "doit comporter des lettres minuscules, chiffres, - ou _ (40 au plus), en commençant par une lettre",
+	"only the vendor's team reads project templates":                                                 "seule l'équipe de l'éditeur consulte les modèles de projet",
 	"waive an item on its own: send only status and waive_reason":                                    "dispensez un élément seul : n'envoyez que le statut et le motif",
 	"goes with status waived":                                                                        "va avec le statut « dispensé »",
 }
@@ -215,6 +217,7 @@ var domainPatternsFR = []struct {
 	{regexp.MustCompile(`^(.+) works at (N\d); (.+) is at (N\d): escalate it first$`),
 		"%s travaille au niveau %s ; %s est au niveau %s : escaladez-le d'abord", nil},
 	{regexp.MustCompile(`^(.+) is not an active agent$`), "%s n'est pas un agent actif", nil},
+	{regexp.MustCompile(`^task (".*") is not done: findings are recorded once it is$`), "la tâche %s n'est pas faite : ses constats s'enregistrent une fois qu'elle l'est", nil},
 	{regexp.MustCompile(`^phase (\S+) is closed: reopen it first$`), "la phase %s est clôturée : rouvrez-la d'abord", nil},
 	{regexp.MustCompile(`^(.+) is (\w+): reopen it first$`), "%s est « %s » : rouvrez-le d'abord", []int{2}},
 	{regexp.MustCompile(`^(.+) is already at (N\d)$`), "%s est déjà au niveau %s", nil},
@@ -245,6 +248,15 @@ var domainPatternsFR = []struct {
 	{regexp.MustCompile(`^this dependency makes a cycle: (.+)$`), "cette dépendance crée un cycle : %s", nil},
 	{regexp.MustCompile(`^project has no phase (".*")$`), "le projet n'a pas de phase %s", nil},
 	{regexp.MustCompile(`^no project template (".*")$`), "aucun modèle de projet %s", nil},
+	{regexp.MustCompile(`^no project template (\d+)$`), "aucun modèle de projet %s", nil},
+	{regexp.MustCompile(`^a template (\S+) already exists$`), "un modèle %s existe déjà", nil},
+	{regexp.MustCompile(`^phase (\d+): the code must be lower-case letters, digits, - or _$`), "phase %s : le code doit comporter des lettres minuscules, chiffres, - ou _", nil},
+	{regexp.MustCompile(`^phase (\S+) appears twice$`), "la phase %s apparaît deux fois", nil},
+	{regexp.MustCompile(`^phase (\S+) needs a name in French and English$`), "la phase %s a besoin d'un nom en français et en anglais", nil},
+	{regexp.MustCompile(`^phase (\S+), item (\d+) needs a title in French and English$`), "phase %s, élément %s : un titre en français et en anglais est obligatoire", nil},
+	{regexp.MustCompile(`^phase (\S+), item (".*"): kind must be prerequisite, deliverable or task$`), "phase %s, élément %s : le type doit être prérequis, livrable ou tâche", nil},
+	{regexp.MustCompile(`^phase (\S+), item (".*"): owner must be vendor or customer$`), "phase %s, élément %s : le responsable doit être l'éditeur ou le client", nil},
+	{regexp.MustCompile(`^phase (\S+), item (".*"): the offset is 0 to 3650 days$`), "phase %s, élément %s : l'échéance est de 0 à 3650 jours", nil},
 
 	// Delivery project pages: the promotion path met on a deployment task, links, statuses.
 	{regexp.MustCompile(`^(\S+) (\S+) cannot go to prod: this customer has no preprod environment to validate it first; an ops manager may deploy it with an emergency reason$`),

@@ -127,8 +127,17 @@ var enProjects = map[string]string{
 	"project.event.task_created":    "added a task",
 	"project.event.task_updated":    "updated a task",
 	"project.event.task_status":     "changed a task's status",
+	"project.event.task_findings":   "recorded a task's findings",
 	"project.event.link":            "linked",
 	"project.event.unlink":          "unlinked",
+
+	"project.task.edit":       "Edit the task",
+	"project.findings":        "Findings",
+	"project.findings.record": "Record the findings",
+	"project.findings.edit":   "Change the findings",
+	"project.findings.save":   "Save the findings",
+	"project.f.findings":      "What the audit or review found",
+	"project.hint.findings":   "Kept in the project history; leave empty to clear them.",
 
 	"project.timeline":          "Timeline",
 	"project.timeline.desc":     "Timeline of the project %s: phases, items, milestones and today.",
@@ -149,6 +158,8 @@ var enProjects = map[string]string{
 	"done.project_unlinked": "Link removed.",
 	"done.task_added":       "Task added.",
 	"done.task_status":      "Task status changed.",
+	"done.task_edited":      "Task changed.",
+	"done.task_findings":    "Findings recorded.",
 
 	"project.reason.item.late":      "item “%s” was due %s",
 	"project.reason.item.soon":      "item “%s” is due %s",

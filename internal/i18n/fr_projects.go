@@ -127,8 +127,17 @@ var frProjects = map[string]string{
 	"project.event.task_created":    "a ajouté une tâche",
 	"project.event.task_updated":    "a modifié une tâche",
 	"project.event.task_status":     "a changé le statut d'une tâche",
+	"project.event.task_findings":   "a enregistré les constats d'une tâche",
 	"project.event.link":            "a lié",
 	"project.event.unlink":          "a délié",
+
+	"project.task.edit":       "Modifier la tâche",
+	"project.findings":        "Constats",
+	"project.findings.record": "Enregistrer les constats",
+	"project.findings.edit":   "Modifier les constats",
+	"project.findings.save":   "Enregistrer les constats",
+	"project.f.findings":      "Ce que l'audit ou la revue a constaté",
+	"project.hint.findings":   "Conservés dans l'historique du projet ; laisser vide pour les effacer.",
 
 	"project.timeline":          "Planning",
 	"project.timeline.desc":     "Planning du projet %s : phases, éléments, jalons et aujourd'hui.",
@@ -149,6 +158,8 @@ var frProjects = map[string]string{
 	"done.project_unlinked": "Lien supprimé.",
 	"done.task_added":       "Tâche ajoutée.",
 	"done.task_status":      "Statut de la tâche modifié.",
+	"done.task_edited":      "Tâche modifiée.",
+	"done.task_findings":    "Constats enregistrés.",
 
 	"project.reason.item.late":      "l'élément « %s » était dû le %s",
 	"project.reason.item.soon":      "l'élément « %s » est dû le %s",

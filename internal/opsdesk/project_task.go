@@ -68,8 +68,11 @@ type Task struct {
 	// Recurring tasks.
 	Recurrence   Recurrence
 	RecurrenceOf int64 // the occurrence this one follows
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Findings is what the task found (an audit, a performance or monitoring review), recorded
+	// by staff once it is done through SetTaskFindings; SaveTask leaves it as it is.
+	Findings  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Deploys tells whether completing the task records a deployment.
@@ -119,6 +122,18 @@ func (t *Task) Validate() error {
 		return Invalid("recur_every", "a deployment task does not recur")
 	}
 	return nil
+}
+
+// MaxFindings is the longest findings text a task keeps, in bytes.
+const MaxFindings = 20000
+
+// CleanFindings trims a task's findings text and checks its length (invalid on "findings").
+func CleanFindings(s string) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if len(s) > MaxFindings {
+		return "", Invalid("findings", "is at most %d characters", MaxFindings)
+	}
+	return s, nil
 }
 
 // ProjectEvent is one line of a project's append-only history: who did what when.

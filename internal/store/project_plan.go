@@ -17,7 +17,7 @@ func (d *DB) OpenProjectTasks(ctx context.Context) ([]*opsdesk.PlanTask, error) 
 	}
 	q := `SELECT t.id, t.project_id, ph.code, t.title, t.milestone, t.due_on, t.estimate_hours, t.assignee_id,
 		COALESCE(NULLIF(u.name, ''), u.email, ''), t.status, t.done_at, t.environment_id, t.component, t.version, t.deployment_id,
-		t.recur_every, t.recur_unit, t.recurrence_of, t.created_at, t.updated_at,
+		t.recur_every, t.recur_unit, t.recurrence_of, t.findings, t.created_at, t.updated_at,
 		p.name, p.customer_id, p.priority, p.ops_agreed_at IS NOT NULL AND p.pm_agreed_at IS NOT NULL, p.target_on
 		FROM project_tasks t JOIN project_phases ph ON ph.id = t.phase_id JOIN projects p ON p.id = t.project_id
 		LEFT JOIN users u ON u.id = t.assignee_id

@@ -12,7 +12,7 @@ import (
 
 const taskSelect = `SELECT t.id, t.project_id, ph.code, t.title, t.milestone, t.due_on, t.estimate_hours, t.assignee_id,
 	COALESCE(NULLIF(u.name, ''), u.email, ''), t.status, t.done_at, t.environment_id, t.component, t.version, t.deployment_id,
-	t.recur_every, t.recur_unit, t.recurrence_of, t.created_at, t.updated_at
+	t.recur_every, t.recur_unit, t.recurrence_of, t.findings, t.created_at, t.updated_at
 	FROM project_tasks t JOIN project_phases ph ON ph.id = t.phase_id LEFT JOIN users u ON u.id = t.assignee_id`
 
 func scanTask(sc scanner) (*opsdesk.Task, error) {
@@ -21,7 +21,7 @@ func scanTask(sc scanner) (*opsdesk.Task, error) {
 	var created, updated int64
 	if err := sc.Scan(&t.ID, &t.ProjectID, &t.PhaseCode, &t.Title, &t.Milestone, &due, &t.EstimateHours, &assignee, &t.Assignee,
 		&t.Status, &done, &env, &t.Component, &t.Version, &dep, &t.Recurrence.Every, &t.Recurrence.Unit, &recurOf,
-		&created, &updated); err != nil {
+		&t.Findings, &created, &updated); err != nil {
 		return nil, err
 	}
 	t.DueOn, t.DoneAt = fromMS(due), fromMS(done)
@@ -132,6 +132,7 @@ func (d *DB) SaveTask(ctx context.Context, t *opsdesk.Task) error {
 				return opsdesk.Conflict("status", "task %q is done: its deployment is recorded", old[0].Title)
 			}
 			t.Status, t.DoneAt, t.DeploymentID, t.RecurrenceOf = old[0].Status, old[0].DoneAt, old[0].DeploymentID, old[0].RecurrenceOf
+			t.Findings = old[0].Findings
 			action = "task_updated"
 			if _, err := tx.exec(ctx, `UPDATE project_tasks SET phase_id = ?, title = ?, milestone = ?, due_on = ?, estimate_hours = ?,
 				assignee_id = ?, environment_id = ?, component = ?, version = ?, recur_every = ?, recur_unit = ?, updated_at = ?

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,11 +14,12 @@ import (
 	"github.com/opsdesk/opsdesk/internal/store/storetest"
 )
 
-// TestBrowserProject has a project manager create a project from the default template in a real
-// browser; the customer's submission of a prerequisite is made through the store (the portal's
-// pages have their own test); Ops validates it on the page, sees the gate refused while items
-// are open, closes the pre-framing gate once they are complete, and the timeline shows the phase
-// closed. It takes the documentation's screenshot.
+// TestBrowserProject is the issue's scenario in a real browser: a project manager creates a
+// project from the default template; the customer finds the prerequisite they owe in the portal
+// and submits it with a text and a file chosen in the evidence form; Ops sees it with its file
+// on the project's page, validates it, sees the gate refused while items are open, closes the
+// pre-framing gate once they are complete (the others are waived through the store), and the
+// timeline shows the phase closed. It takes the documentation's screenshot.
 func TestBrowserProject(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newProjectSite(t, db)
@@ -47,16 +50,30 @@ func TestBrowserProject(t *testing.T) {
 				pre = append(pre, it)
 			}
 		}
-		// The customer submits the target architecture.
-		sub, ev := opsdesk.ItemSubmitted, "architecture diagram v3"
-		_, err = db.UpdateItem(as(f.alice), ps[0].ID, pre[0].ID, opsdesk.ItemPatch{Status: &sub, Evidence: &ev})
+		// The customer finds what they owe in the portal and submits the target architecture with a file.
+		b.load(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
+		b.login(f.alice.Email)
+		b.open("/my-projects")
+		b.load(chromedp.Click(chromedp.CSS(`#my-projects a[href="/my-projects/` + itoa(ps[0].ID) + `"]`)))
+		first := "#item-" + itoa(pre[0].ID)
+		b.wantText(first, pre[0].TitleEN)
+		diagram := filepath.Join(t.TempDir(), "architecture-v3.txt")
+		must(t, os.WriteFile(diagram, []byte("web → app → db, two zones, HA on the app tier"), 0o644))
+		evidence := first + ` form[action$="/evidence"]`
+		b.do(chromedp.SendKeys(chromedp.CSS(evidence+` textarea[name="evidence"]`), "architecture diagram v3"),
+			chromedp.SetUploadFiles(chromedp.CSS(evidence+` input[type="file"]`), []string{diagram}))
+		b.load(chromedp.Click(chromedp.CSS(evidence + ` button[type="submit"]`)))
+		b.wantText(first, "submitted", "architecture diagram v3", "architecture-v3.txt", "alice@acme.example")
+		it, err := db.Item(as(f.alice), ps[0].ID, pre[0].ID)
 		must(t, err)
+		if it.Status != opsdesk.ItemSubmitted || len(it.Attachments) != 1 || it.Attachments[0].Name != "architecture-v3.txt" {
+			t.Fatalf("after the customer's submission: %s %+v", it.Status, it.Attachments)
+		}
 
 		b.load(chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 		b.login(f.ops.Email)
 		b.open(path)
-		first := "#item-" + itoa(pre[0].ID)
-		b.wantText(first, "Submitted", "architecture diagram v3", "alice@acme.example")
+		b.wantText(first, "Submitted", "architecture diagram v3", "alice@acme.example", "architecture-v3.txt")
 		b.load(chromedp.Click(chromedp.CSS(first + " form[action$=\"/validate\"] button")))
 		b.wantText(first, "Validated", "ops@vendor.example")
 		// The gate holds while items are open: the refusal names them.

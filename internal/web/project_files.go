@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,46 +40,6 @@ func (s *Server) saveEvidence(c *call) {
 		return
 	}
 	c.redirect(projectURL(p.ID) + "?done=saved#" + itemAnchor(id))
-}
-
-// projectItemFile sends an evidence file of an item as a download.
-func (s *Server) projectItemFile(c *call) {
-	pid, ok1 := pathID(c, "id")
-	iid, ok2 := pathID(c, "item")
-	fid, ok3 := pathID(c, "file")
-	if !ok1 || !ok2 || !ok3 {
-		s.notFound(c)
-		return
-	}
-	it, err := s.db.Item(c.ctx, pid, iid)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	for _, at := range it.Attachments {
-		if at.ID != fid {
-			continue
-		}
-		file, err := s.blobs.Open(at.SHA256)
-		if err != nil {
-			s.internal(c, fmt.Errorf("project %d item %d file %d: %w", pid, iid, fid, err))
-			return
-		}
-		defer file.Close()
-		ct := at.ContentType
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		h := c.w.Header()
-		h.Set("Content-Type", ct)
-		h.Set("Content-Disposition", contentDisposition(at.Name))
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", AttachmentPolicy)
-		h.Set("Cache-Control", "private, no-cache")
-		http.ServeContent(c.w, c.r, "", at.CreatedAt, file)
-		return
-	}
-	s.notFound(c)
 }
 
 // MaxUploadText is the size limit of one file, for the hint of the file inputs.

@@ -258,6 +258,12 @@ func (v *projectView) HiddenFailure() string {
 			}
 		}
 	}
+	for _, t := range v.Tasks {
+		id := strconv.FormatInt(t.ID, 10)
+		if v.Failed.ID == "findings-"+id && t.Status != opsdesk.TaskDone || v.Failed.ID == "taskedit-"+id && !v.TaskEditable(t) {
+			hidden = true
+		}
+	}
 	if !hidden {
 		return ""
 	}

@@ -17,29 +17,13 @@ var taskFields = []string{"title", "phase", "due_on", "estimate_hours", "assigne
 
 // taskFromForm reads the task form.
 func taskFromForm(f *form, projectID int64) (*opsdesk.Task, error) {
-	t := &opsdesk.Task{ProjectID: projectID, Title: f.Get("title"), PhaseCode: f.Get("phase"), Milestone: f.Get("milestone") != "",
-		Component: f.Get("component"), Version: f.Get("version")}
+	t := &opsdesk.Task{ProjectID: projectID, PhaseCode: f.Get("phase"), Component: f.Get("component"), Version: f.Get("version")}
+	if err := planFromForm(f, t); err != nil {
+		return nil, err
+	}
 	var err error
-	if t.DueOn, err = formDay(f, "due_on"); err != nil {
-		return nil, err
-	}
-	if v := strings.TrimSpace(strings.Replace(f.Get("estimate_hours"), ",", ".", 1)); v != "" {
-		if t.EstimateHours, err = strconv.ParseFloat(v, 64); err != nil {
-			return nil, opsdesk.Invalid("estimate_hours", "is not a number")
-		}
-	}
-	if t.AssigneeID, err = formInt(f, "assignee"); err != nil {
-		return nil, err
-	}
 	if t.EnvironmentID, err = formInt(f, "environment"); err != nil {
 		return nil, err
-	}
-	for _, v := range f.Values["depends_on"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return nil, opsdesk.Invalid("depends_on", "is not a whole number")
-		}
-		t.DependsOn = append(t.DependsOn, id)
 	}
 	every, err := formInt(f, "recur_every")
 	if err != nil {
@@ -47,6 +31,34 @@ func taskFromForm(f *form, projectID int64) (*opsdesk.Task, error) {
 	}
 	t.Recurrence = opsdesk.Recurrence{Every: int(every), Unit: opsdesk.RecurUnit(f.Get("recur_unit"))}
 	return t, nil
+}
+
+// planFromForm reads into t the fields the add and edit forms share: title, milestone, due day,
+// estimate, assignee and dependencies (the whole list: none checked clears them).
+func planFromForm(f *form, t *opsdesk.Task) error {
+	t.Title, t.Milestone = f.Get("title"), f.Get("milestone") != ""
+	var err error
+	if t.DueOn, err = formDay(f, "due_on"); err != nil {
+		return err
+	}
+	t.EstimateHours = 0
+	if v := strings.TrimSpace(strings.Replace(f.Get("estimate_hours"), ",", ".", 1)); v != "" {
+		if t.EstimateHours, err = strconv.ParseFloat(v, 64); err != nil {
+			return opsdesk.Invalid("estimate_hours", "is not a number")
+		}
+	}
+	if t.AssigneeID, err = formInt(f, "assignee"); err != nil {
+		return err
+	}
+	t.DependsOn = nil
+	for _, v := range f.Values["depends_on"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return opsdesk.Invalid("depends_on", "is not a whole number")
+		}
+		t.DependsOn = append(t.DependsOn, id)
+	}
+	return nil
 }
 
 // addTask adds a task or milestone to the plan.

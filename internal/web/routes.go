@@ -47,7 +47,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /my-projects/{id}", portal, s.myProject)
 	s.handle(mux, "POST /my-projects/{id}/items/{item}/evidence", portal, s.mySubmitEvidence)
 	s.handle(mux, "POST /my-projects/{id}/items/{item}/comments", portal, s.myCommentItem)
-	s.handle(mux, "GET /my-projects/{id}/items/{item}/files/{file}", portal, s.myItemAttachment)
+	s.handle(mux, "GET /my-projects/{id}/items/{item}/files/{file}", portal, s.itemFile)
 
 	// The satisfaction survey mailed at resolution: no login, the link's token authorises
 	// (survey.go). GET never answers; POST records the answer once.
@@ -121,11 +121,13 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /projects/{id}/items/{item}/waive", staff, s.waiveItem)
 	s.handle(mux, "POST /projects/{id}/items/{item}/comment", staff, s.commentItem)
 	s.handle(mux, "POST /projects/{id}/items/{item}/evidence", staff, s.saveEvidence)
-	s.handle(mux, "GET /projects/{id}/items/{item}/files/{file}", staff, s.projectItemFile)
+	s.handle(mux, "GET /projects/{id}/items/{item}/files/{file}", staff, s.itemFile)
 	s.handle(mux, "POST /projects/{id}/phases/{code}/close", staff, s.closePhase)
 	s.handle(mux, "POST /projects/{id}/phases/{code}/reopen", staff, s.reopenPhase)
 	s.handle(mux, "POST /projects/{id}/tasks", staff, s.addTask)
 	s.handle(mux, "POST /projects/{id}/tasks/{task}/status", staff, s.setTaskStatus)
+	s.handle(mux, "POST /projects/{id}/tasks/{task}", staff, s.editTask)
+	s.handle(mux, "POST /projects/{id}/tasks/{task}/findings", staff, s.setTaskFindings)
 	s.handle(mux, "POST /projects/{id}/links", staff, s.linkProject)
 	s.handle(mux, "POST /projects/{id}/links/{key}/unlink", staff, s.unlinkProject)
 
@@ -217,4 +219,11 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "GET /admin/templates/{kind}/{lang}", admin, s.mailTemplate)
 	s.handle(mux, "POST /admin/templates/{kind}/{lang}", admin, s.saveMailTemplate)
 	s.handle(mux, "POST /admin/templates/{kind}/{lang}/reset", admin, s.resetMailTemplate)
+
+	// Project templates (admin_project_templates.go): admins only, as the store saves them.
+	s.handle(mux, "GET /admin/project-templates", admin, s.projectTemplates)
+	s.handle(mux, "POST /admin/project-templates", admin, s.createProjectTemplate)
+	s.handle(mux, "GET /admin/project-templates/{code}", admin, s.editProjectTemplate)
+	s.handle(mux, "POST /admin/project-templates/{code}", admin, s.updateProjectTemplate)
+	s.handle(mux, "POST /admin/project-templates/{code}/default", admin, s.defaultProjectTemplate)
 }
