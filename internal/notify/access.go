@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -29,20 +28,10 @@ func (n *Notifier) WarnExpiredAccess(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("warn expired access: %w", err)
 	}
 	var managers []*opsdesk.User // the ops managers, read once when a holder has no manager
-	done, added := 0, 0
-	var errs []error
-	for _, g := range grants {
+	return queueEach(n, grants, func(g *store.GrantWarning) (int, error) {
 		k, err := n.warnGrant(ctx, g, now, &managers)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("warn expired access grant %d: %w", g.Grant.ID, err))
-			continue
-		}
-		done, added = done+1, added+k
-	}
-	if added > 0 {
-		n.wake()
-	}
-	return done, errors.Join(errs...)
+		return k, wrapf(err, "warn expired access grant %d", g.Grant.ID)
+	})
 }
 
 // warnGrant queues the mails of one expired grant and marks it warned.
@@ -139,20 +128,10 @@ func (n *Notifier) WarnExpiringAccess(ctx context.Context, notice time.Duration)
 	if err != nil {
 		return 0, fmt.Errorf("warn expiring access: %w", err)
 	}
-	done, added := 0, 0
-	var errs []error
-	for _, g := range grants {
+	return queueEach(n, grants, func(g *store.GrantWarning) (int, error) {
 		k, err := n.noticeGrant(ctx, g, now)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("warn expiring access grant %d: %w", g.Grant.ID, err))
-			continue
-		}
-		done, added = done+1, added+k
-	}
-	if added > 0 {
-		n.wake()
-	}
-	return done, errors.Join(errs...)
+		return k, wrapf(err, "warn expiring access grant %d", g.Grant.ID)
+	})
 }
 
 // noticeGrant queues the holder's mail of a grant expiring soon and marks it noticed.

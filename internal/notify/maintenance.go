@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,20 +33,10 @@ func (n *Notifier) AnnounceMaintenance(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("announce maintenance: %w", err)
 	}
-	done, added := 0, 0
-	var errs []error
-	for _, m := range notices {
+	return queueEach(n, notices, func(m *store.MaintenanceNotice) (int, error) {
 		k, err := n.announce(ctx, m, now)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("announce maintenance window %d of environment %d: %w", m.Window.ID, m.EnvID, err))
-			continue
-		}
-		done, added = done+1, added+k
-	}
-	if added > 0 {
-		n.wake()
-	}
-	return done, errors.Join(errs...)
+		return k, wrapf(err, "announce maintenance window %d of environment %d", m.Window.ID, m.EnvID)
+	})
 }
 
 // announce queues one window's mails and marks it announced; it returns how many mails it added.
