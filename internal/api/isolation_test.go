@@ -219,6 +219,12 @@ func TestIsolation(t *testing.T) {
 				body: map[string]any{"key": globex.ticket.Number}, want: 404},
 			{pattern: "DELETE /api/v1/projects/{id}/links/{key}", method: "DELETE", path: pj.link, want: 404},
 			{pattern: "GET /api/v1/projects/{id}/history", method: "GET", path: pj.path + "/history", want: 404},
+			// The steering plan is the vendor's team's: 403 to every customer, whatever it names.
+			{pattern: "GET /api/v1/plan", method: "GET", path: "/api/v1/plan?customer=ACME", want: 403},
+			{pattern: "GET /api/v1/plan/overrides", method: "GET", path: "/api/v1/plan/overrides", want: 403},
+			{pattern: "POST /api/v1/plan/overrides", method: "POST", path: "/api/v1/plan/overrides",
+				body: map[string]any{"kind": "ticket", "id": 1, "pin": true, "reason": "r"}, want: 403},
+			{pattern: "DELETE /api/v1/plan/overrides/{id}", method: "DELETE", path: "/api/v1/plan/overrides/1", want: 403},
 		}
 		covered := map[string]bool{}
 		for _, c := range cases {

@@ -84,5 +84,6 @@ func operations() map[string]op {
 	maps.Copy(ops, envOperations())
 	maps.Copy(ops, probeOperations())
 	maps.Copy(ops, projectOperations())
+	maps.Copy(ops, planOperations())
 	return ops
 }

@@ -130,6 +130,11 @@ func (a *API) table() []route {
 		{method: "DELETE", path: Prefix + "/projects/{id}/links/{key}", handle: a.unlinkProject},
 		{method: "GET", path: Prefix + "/projects/{id}/history", handle: a.projectHistory},
 
+		{method: "GET", path: Prefix + "/plan", handle: a.getPlan},
+		{method: "GET", path: Prefix + "/plan/overrides", handle: a.listPlanOverrides},
+		{method: "POST", path: Prefix + "/plan/overrides", handle: a.createPlanOverride},
+		{method: "DELETE", path: Prefix + "/plan/overrides/{id}", handle: a.deletePlanOverride},
+
 		{method: "GET", path: Prefix + "/webhooks", handle: a.listWebhooks},
 		{method: "POST", path: Prefix + "/webhooks", handle: a.createWebhook},
 		{method: "GET", path: Prefix + "/webhooks/{id}", handle: a.getWebhook},

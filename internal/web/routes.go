@@ -104,6 +104,12 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /problems/{id}/tickets", staff, s.linkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/tickets/{key}/unlink", staff, s.unlinkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/resolve", staff, s.resolveProblem)
+	s.handle(mux, "GET /plan", staff, s.plan)
+	s.handle(mux, "POST /plan/overrides", manager, s.planOverride)
+	s.handle(mux, "POST /plan/overrides/{id}/remove", manager, s.planUnpin)
+	s.handle(mux, "POST /plan/agents/{id}/capacity", manager, s.planSetCapacity)
+	s.handle(mux, "POST /plan/agents/{id}/absences", manager, s.planAddAbsence)
+	s.handle(mux, "POST /plan/absences/{id}/remove", manager, s.planRemoveAbsence)
 
 	// Delivery projects (issue #8): the staff list with the all-projects timeline, creation, a
 	// project's page and its forms (project*.go; the store refuses what the role may not do).
