@@ -133,6 +133,21 @@ var domainFR = map[string]string{
 	"is recorded only when resolving: set the status to resolved":                            "n'est enregistré qu'à la résolution : passez le statut à « résolu »",
 	"is required: say whether the problem is solved":                                         "est obligatoire : dites si le problème est réglé",
 
+	// Steering plan.
+	"only an ops manager pins or moves plan items":           "seul un responsable Ops épingle ou déplace les éléments du plan",
+	"only an ops manager records absences":                   "seul un responsable Ops enregistre les absences",
+	"only an ops manager sets capacities":                    "seul un responsable Ops fixe les capacités",
+	"only the vendor's team reads the plan":                  "seule l'équipe de l'éditeur lit le plan",
+	"an absence ends before it starts":                       "une absence se termine avant de commencer",
+	"must be a day such as 2027-01-07":                       "doit être un jour comme 2027-01-07",
+	"must be a day such as 2027-01-12":                       "doit être un jour comme 2027-01-12",
+	"must be between 0 and 168 hours":                        "doit être compris entre 0 et 168 heures",
+	"must be between 1 and 100":                              "doit être compris entre 1 et 100",
+	"must be 1 or more":                                      "doit valoir 1 ou plus",
+	"pin the item or give a position of 1 or more, not both": "épinglez l'élément ou donnez une position de 1 ou plus, pas les deux",
+	"must not be before from":                                "ne doit pas précéder le début",
+	"must not be negative":                                   "ne doit pas être négatif",
+
 	// Problems and calendars.
 	"problems are the vendor's team's records":      "les problèmes sont des fiches de l'équipe de l'éditeur",
 	"is longer than 100,000 characters":             "dépasse 100 000 caractères",
