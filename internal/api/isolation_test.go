@@ -225,6 +225,9 @@ func TestIsolation(t *testing.T) {
 			{pattern: "POST /api/v1/plan/overrides", method: "POST", path: "/api/v1/plan/overrides",
 				body: map[string]any{"kind": "ticket", "id": 1, "pin": true, "reason": "r"}, want: 403},
 			{pattern: "DELETE /api/v1/plan/overrides/{id}", method: "DELETE", path: "/api/v1/plan/overrides/1", want: 403},
+			// Indicators: naming ACME is not found; without a customer, Bob's figures hold nothing of ACME's.
+			{pattern: "GET /api/v1/indicators", method: "GET", path: "/api/v1/indicators?customer=ACME", want: 404},
+			{pattern: "GET /api/v1/indicators", method: "GET", path: "/api/v1/indicators", check: noACME},
 		}
 		covered := map[string]bool{}
 		for _, c := range cases {

@@ -85,5 +85,6 @@ func operations() map[string]op {
 	maps.Copy(ops, probeOperations())
 	maps.Copy(ops, projectOperations())
 	maps.Copy(ops, planOperations())
+	maps.Copy(ops, indicatorOperations())
 	return ops
 }

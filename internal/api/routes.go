@@ -134,6 +134,7 @@ func (a *API) table() []route {
 		{method: "GET", path: Prefix + "/plan/overrides", handle: a.listPlanOverrides},
 		{method: "POST", path: Prefix + "/plan/overrides", handle: a.createPlanOverride},
 		{method: "DELETE", path: Prefix + "/plan/overrides/{id}", handle: a.deletePlanOverride},
+		{method: "GET", path: Prefix + "/indicators", handle: a.getIndicators},
 
 		{method: "GET", path: Prefix + "/webhooks", handle: a.listWebhooks},
 		{method: "POST", path: Prefix + "/webhooks", handle: a.createWebhook},
