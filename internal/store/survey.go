@@ -57,8 +57,7 @@ func scanSurvey(sc scanner) (*opsdesk.Survey, opsdesk.Status, error) {
 // openSurvey opens the satisfaction survey of a resolution, in the resolution's transaction.
 // A survey still open from an earlier resolution is superseded: its links stop working.
 func (tx *Tx) openSurvey(ctx context.Context, t *opsdesk.Ticket) error {
-	if _, err := tx.exec(ctx, `UPDATE surveys SET state = ?, ended_at = ? WHERE ticket_id = ? AND state = ?`,
-		opsdesk.SurveySuperseded, tx.now.UnixMilli(), t.ID, opsdesk.SurveyOpen); err != nil {
+	if err := tx.endSurvey(ctx, t.ID); err != nil {
 		return err
 	}
 	var lang string

@@ -231,7 +231,7 @@ func (s *Server) planOverride(c *call) {
 func (s *Server) planUnpin(c *call) {
 	id, ok := pathID(c, "id")
 	if !ok {
-		s.fail(c, opsdesk.NotFound("no such override"))
+		s.notFound(c)
 		return
 	}
 	if err := s.db.RemovePlanOverride(c.ctx, id); err != nil {
@@ -245,7 +245,7 @@ func (s *Server) planUnpin(c *call) {
 func (s *Server) planSetCapacity(c *call) {
 	id, ok := pathID(c, "id")
 	if !ok {
-		s.fail(c, opsdesk.NotFound("no such agent"))
+		s.notFound(c)
 		return
 	}
 	f := newForm("cap-"+strconv.FormatInt(id, 10), c.r.PostForm)
@@ -274,7 +274,7 @@ func (s *Server) planSetCapacity(c *call) {
 func (s *Server) planAddAbsence(c *call) {
 	id, ok := pathID(c, "id")
 	if !ok {
-		s.fail(c, opsdesk.NotFound("no such agent"))
+		s.notFound(c)
 		return
 	}
 	f := newForm("abs-"+strconv.FormatInt(id, 10), c.r.PostForm)
@@ -289,7 +289,7 @@ func (s *Server) planAddAbsence(c *call) {
 func (s *Server) planRemoveAbsence(c *call) {
 	id, ok := pathID(c, "id")
 	if !ok {
-		s.fail(c, opsdesk.NotFound("no such absence"))
+		s.notFound(c)
 		return
 	}
 	if err := s.db.RemoveAgentAbsence(c.ctx, id); err != nil {
