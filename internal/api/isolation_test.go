@@ -57,6 +57,9 @@ func TestIsolation(t *testing.T) {
 		ev := e.seedEnvironment()                // ACME's prod: a server, a deployment, a window, an access grant
 		pr := e.seedProbe()                      // a probe of ACME's prod, with a result
 		pj := e.seedProject(acme.ticket.Number)  // ACME's project: items, a task, a link, an evidence file
+		qt := e.seedQualityTarget()              // a quality target about ACME
+		act := e.seedAction()                    // an open action for ACME
+		pvs, pvt := e.seedPreventive()           // ACME's weekly access review and its first occurrence
 		noACME := func(t *testing.T, r *resp) {
 			r.want(t, http.StatusOK, nil)
 			for _, s := range []string{"ACME", "acme.example", "Secret of ACME", acme.ticket.Number} {
@@ -228,6 +231,36 @@ func TestIsolation(t *testing.T) {
 			// Indicators: naming ACME is not found; without a customer, Bob's figures hold nothing of ACME's.
 			{pattern: "GET /api/v1/indicators", method: "GET", path: "/api/v1/indicators?customer=ACME", want: 404},
 			{pattern: "GET /api/v1/indicators", method: "GET", path: "/api/v1/indicators", check: noACME},
+			// The monthly service report: ACME's is not found to Bob (Alice reads it).
+			{pattern: "GET /api/v1/customers/{code}/report", method: "GET", path: "/api/v1/customers/ACME/report", want: 404},
+			{pattern: "GET /api/v1/customers/{code}/report", method: "GET", path: "/api/v1/customers/ACME/report?month=2027-03", want: 404},
+			// Quality targets are the vendor's team's steering: 403 to every customer, even about their own.
+			{pattern: "GET /api/v1/quality-targets", method: "GET", path: "/api/v1/quality-targets", want: 403},
+			{pattern: "POST /api/v1/quality-targets", method: "POST", path: "/api/v1/quality-targets",
+				body: map[string]any{"indicator": "reopen", "customer": "ACME", "comparator": "le", "threshold": 5, "period": "week"}, want: 403},
+			{pattern: "PATCH /api/v1/quality-targets/{id}", method: "PATCH", path: qt, body: map[string]any{"active": false}, want: 403},
+			{pattern: "GET /api/v1/quality-targets/{id}/results", method: "GET", path: qt + "/results", want: 403},
+			// Actions: ACME's are not found; writes are the vendor's team's (403 whatever they name).
+			{pattern: "GET /api/v1/actions", method: "GET", path: "/api/v1/actions", check: noACME},
+			{pattern: "GET /api/v1/actions", method: "GET", path: "/api/v1/actions?customer=ACME", want: 404},
+			{pattern: "GET /api/v1/actions/{id}", method: "GET", path: act, want: 404},
+			{pattern: "POST /api/v1/actions", method: "POST", path: "/api/v1/actions",
+				body: map[string]any{"kind": "corrective", "title": "t", "customer": "ACME"}, want: 403},
+			{pattern: "PATCH /api/v1/actions/{id}", method: "PATCH", path: act, body: map[string]any{"title": "Stolen"}, want: 403},
+			{pattern: "POST /api/v1/actions/{id}/status", method: "POST", path: act + "/status", body: map[string]any{"status": "done"}, want: 403},
+			{pattern: "POST /api/v1/actions/{id}/effectiveness", method: "POST", path: act + "/effectiveness",
+				body: map[string]any{"effective": true}, want: 403},
+			{pattern: "POST /api/v1/actions/suggest", method: "POST", path: "/api/v1/actions/suggest", want: 403},
+			// Preventive work: customers read their own organisation's; ACME's are not found, and
+			// only the vendor's team writes (403 whatever the request names).
+			{pattern: "GET /api/v1/preventive/schedules", method: "GET", path: "/api/v1/preventive/schedules", check: noACME},
+			{pattern: "GET /api/v1/preventive/schedules", method: "GET", path: "/api/v1/preventive/schedules?customer=ACME", want: 404},
+			{pattern: "POST /api/v1/preventive/schedules", method: "POST", path: "/api/v1/preventive/schedules", want: 403,
+				body: map[string]any{"kind": "audit", "title": "t", "customer": "ACME", "every": 1, "unit": "weeks", "first_day": "2027-01-04", "level": "N1"}},
+			{pattern: "PATCH /api/v1/preventive/schedules/{id}", method: "PATCH", path: pvs, body: map[string]any{"title": "Stolen"}, want: 403},
+			{pattern: "GET /api/v1/preventive/tasks", method: "GET", path: "/api/v1/preventive/tasks", check: noACME},
+			{pattern: "GET /api/v1/preventive/tasks", method: "GET", path: "/api/v1/preventive/tasks?customer=ACME", want: 404},
+			{pattern: "POST /api/v1/preventive/tasks/{id}/status", method: "POST", path: pvt, body: map[string]any{"status": "done"}, want: 404},
 		}
 		covered := map[string]bool{}
 		for _, c := range cases {
@@ -308,6 +341,15 @@ func TestIsolation(t *testing.T) {
 		}
 		if p := e.projectOf("root", pj.path); p.Name != "Secret of ACME go-live" || p.Closed {
 			t.Errorf("ACME's project changed: %+v", p)
+		}
+		var actAfter actionDetailJSON
+		if e.do("root", "GET", act, nil).want(t, http.StatusOK, &actAfter); actAfter.Action.Title != "Secret of ACME action" || actAfter.Action.Status != "open" {
+			t.Errorf("ACME's action changed: %+v", actAfter.Action)
+		}
+		var pvAfter struct{ Items []preventiveTaskJSON }
+		if e.do("root", "GET", "/api/v1/preventive/tasks?customer=ACME", nil).want(t, http.StatusOK, &pvAfter); len(pvAfter.Items) == 0 ||
+			pvAfter.Items[0].Status != "todo" || pvAfter.Items[0].Title != "Secret of ACME review" {
+			t.Errorf("ACME's preventive work changed: %+v", pvAfter.Items)
 		}
 		var pjLinks struct{ Items []struct{ Key string } }
 		if e.do("root", "GET", pj.path+"/links", nil).want(t, http.StatusOK, &pjLinks); len(pjLinks.Items) != 1 {

@@ -86,5 +86,9 @@ func operations() map[string]op {
 	maps.Copy(ops, projectOperations())
 	maps.Copy(ops, planOperations())
 	maps.Copy(ops, indicatorOperations())
+	maps.Copy(ops, monthlyReportOperations())
+	maps.Copy(ops, qualityOperations())
+	maps.Copy(ops, capaOperations())
+	maps.Copy(ops, preventiveOperations())
 	return ops
 }

@@ -15,9 +15,9 @@ import (
 // planRow is one ranked item of the steering plan (docs/plan.md).
 type planRow struct {
 	Rank     int           `json:"rank" doc:"place in the whole plan, the same on every filtered view"`
-	Kind     string        `json:"kind" enum:"ticket,task"`
-	ID       int64         `json:"id" doc:"the ticket's or the project task's id"`
-	Ref      string        `json:"ref" doc:"the ticket's number, or P{project}/{task}"`
+	Kind     string        `json:"kind" enum:"ticket,task,preventive"`
+	ID       int64         `json:"id" doc:"the ticket's, the project task's or the preventive occurrence's id"`
+	Ref      string        `json:"ref" doc:"the ticket's number, P{project}/{task}, or PV-{occurrence}"`
 	Title    string        `json:"title"`
 	Customer string        `json:"customer" doc:"the customer's code, empty when none"`
 	Level    string        `json:"level" doc:"the ticket's support level, empty for a task"`

@@ -29,6 +29,7 @@ import (
 	"github.com/opsdesk/opsdesk/internal/probe"
 	"github.com/opsdesk/opsdesk/internal/projectwatch"
 	"github.com/opsdesk/opsdesk/internal/slawatch"
+	"github.com/opsdesk/opsdesk/internal/steerwatch"
 	"github.com/opsdesk/opsdesk/internal/store"
 	"github.com/opsdesk/opsdesk/internal/web"
 	"github.com/opsdesk/opsdesk/internal/webhook"
@@ -88,6 +89,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.D
 func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (*App, error) {
 	a := &App{Config: cfg, DB: db, Logger: logger, Version: version}
 	a.Metrics = metrics.New(db.SQL())
+	a.Metrics.RegisterDesk(db, metrics.DeskOptions{}) // current values (open tickets, breached clocks…), read on scrape, cached 30 s
 	a.Jobs = jobs.New(db, jobs.Options{Workers: cfg.Workers, Logger: logger, OnRun: a.Metrics.JobRun})
 	a.Jobs.Every("maintenance.prune", time.Hour, a.prune)
 	mailOpt := notify.FromConfig(cfg)
@@ -137,6 +139,18 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 
 	// Delivery projects' reminders: items the customer owes, before their due day and when late.
 	projectwatch.Register(a.Jobs, a.Mail, projectwatch.FromConfig(cfg, logger))
+
+	// The monthly service report: last month's, to every customer's contacts on the first business day.
+	steerwatch.RegisterReports(a.Jobs, a.Mail, db, steerwatch.ReportOptionsFromConfig(cfg, logger))
+
+	// Quality targets: evaluated hourly over their last complete week or month; a miss proposes one action.
+	steerwatch.RegisterQuality(a.Jobs, db, steerwatch.QualityOptions{Logger: logger})
+
+	// CAPA suggestions: every 15 minutes, one proposed action per problem, breach or low rating, once.
+	steerwatch.RegisterCAPA(a.Jobs, db, steerwatch.CAPAOptions{Logger: logger})
+
+	// Preventive work: hourly, the occurrences due in the next 8 weeks, each made once.
+	steerwatch.RegisterPreventive(a.Jobs, db, steerwatch.PreventiveOptions{Logger: logger})
 
 	// Health probes of customer environments: due probes claimed from the database, incidents
 	// opened and noted through the store, the last result of each exported as metrics.

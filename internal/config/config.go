@@ -60,6 +60,8 @@ type Config struct {
 
 	ProjectReminderDays int // days before a customer-owned project item is due that its owner is reminded; 0: only when late
 
+	ReportHour int // local hour (default calendar) from which the monthly service reports go out on the first business day
+
 	ProbeWorkers       int    // health probe checks run at once; 0 turns the probe scheduler off
 	ProbeRetentionDays int    // days probe results are kept
 	ProbeCategory      string // category of the tickets probes open (a category code)
@@ -329,6 +331,14 @@ func settings() []setting {
 				return fmt.Errorf("%q is not a number of days from 0 to 90", v)
 			}
 			c.ProjectReminderDays = n
+			return nil
+		}},
+		{"report-hour", "OPSDESK_REPORT_HOUR", "8", "hour of the day (0-23, default calendar's time zone) from which last month's service reports are mailed to customers on the first business day of a month", func(c *Config, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > 23 {
+				return fmt.Errorf("%q is not an hour from 0 to 23", v)
+			}
+			c.ReportHour = n
 			return nil
 		}},
 		{"survey-link-days", "OPSDESK_SURVEY_LINK_DAYS", "30", "days a satisfaction survey link mailed at resolution works", func(c *Config, v string) error {

@@ -33,6 +33,11 @@ func sample(lang opsdesk.Lang, full bool) Data {
 	if lang == opsdesk.LangFR {
 		d.Phase, d.Item = "Pré-cadrage technique", "Réseau et flux"
 	}
+	d.Month, d.Created, d.Resolved, d.OpenAtEnd, d.OpenActions = "March 2026", "14", "12", "3", "2"
+	d.SLA, d.Availability, d.Satisfaction, d.Answers = "96.0%", "99.95%", "4.3 / 5", "9"
+	if lang == opsdesk.LangFR {
+		d.Month, d.SLA, d.Availability, d.Satisfaction = "mars 2026", "96,0 %", "99,95 %", "4,3 / 5"
+	}
 	if full {
 		d.ForHolder = true
 		d.HandlingTime, d.Escalated, d.Deadline = "4 h", true, "2026-03-02 14:00 CET"
@@ -41,6 +46,7 @@ func sample(lang opsdesk.Lang, full bool) Data {
 		d.SurveyNo = "https://support.vendor.example/survey/3q2-7wEHPkSY6mJ0TtH4sFo1zZ9bRkXh2cVdA8uLnYg?solved=no"
 	} else {
 		d.Recipient, d.Author, d.Body, d.Reason = "", "", "", ""
+		d.SLA, d.Availability, d.Satisfaction = "", "", ""
 	}
 	return d
 }

@@ -347,6 +347,42 @@ The project cannot move on without it: please give its evidence on the project's
 The project cannot move on without it: please give its evidence on the project's page, or tell us in a comment when you can.</p>
 ` + facts(fact("Project", "{{.Project}}")+fact("Phase", "{{.Phase}}")+fact("Item", "{{.Item}}")+fact("Due", "{{.Due}}"))),
 	},
+	KindMonthlyReport: {
+		Subject: `Service report {{.Month}} — {{.Customer}}`,
+		Text: `{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}
+
+Here is the service report of {{.Customer}} for {{.Month}}:
+
+  Tickets created:          {{.Created}}
+  Tickets resolved:         {{.Resolved}}
+  Still open at month end:  {{.OpenAtEnd}}
+{{- if .SLA}}
+  SLA targets met:          {{.SLA}}
+{{- end}}
+{{- if .Availability}}
+  Availability (production): {{.Availability}}
+{{- end}}
+{{- if .Satisfaction}}
+  Satisfaction:             {{.Satisfaction}} ({{.Answers}} answers)
+{{- end}}
+  Open actions:             {{.OpenActions}}
+
+The full report — tickets, SLA compliance by severity, availability, deployments and actions —
+is in your portal, ready to print:
+{{.URL}}
+
+The support team
+`,
+		HTML: reportPage(`<p>{{if .Recipient}}Hello {{.Recipient}},{{else}}Hello,{{end}}</p>
+<p>Here is the service report of <strong>{{.Customer}}</strong> for <strong>{{.Month}}</strong>.</p>
+` + facts(fact("Tickets created", "{{.Created}}")+fact("Tickets resolved", "{{.Resolved}}")+fact("Still open at month end", "{{.OpenAtEnd}}")+
+			`{{if .SLA}}`+fact("SLA targets met", "{{.SLA}}")+`{{end}}{{if .Availability}}`+fact("Availability (production)", "{{.Availability}}")+
+			`{{end}}{{if .Satisfaction}}`+fact("Satisfaction", "{{.Satisfaction}} ({{.Answers}} answers)")+`{{end}}`+
+			fact("Open actions", "{{.OpenActions}}")) +
+			`<p>The full report — tickets, SLA compliance by severity, availability, deployments and actions — is in your portal, ready to print: <a href="{{.URL}}">open the report</a>.</p>
+<p>The support team</p>
+`),
+	},
 }
 
 // envPage wraps the body of an environment mail's HTML template: page without a ticket number.

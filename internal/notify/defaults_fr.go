@@ -321,4 +321,40 @@ Le projet ne peut pas avancer sans lui : merci d'en fournir le justificatif sur 
 Le projet ne peut pas avancer sans lui : merci d'en fournir le justificatif sur la page du projet, ou de nous indiquer en commentaire quand vous le pourrez.</p>
 ` + facts(fact("Projet", "{{.Project}}")+fact("Phase", "{{.Phase}}")+fact("Élément", "{{.Item}}")+fact("Dû le", "{{.Due}}"))),
 	},
+	KindMonthlyReport: {
+		Subject: `Rapport de service {{.Month}} — {{.Customer}}`,
+		Text: `{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}
+
+Voici le rapport de service de {{.Customer}} pour {{.Month}} :
+
+  Tickets créés :               {{.Created}}
+  Tickets résolus :             {{.Resolved}}
+  Encore ouverts en fin de mois : {{.OpenAtEnd}}
+{{- if .SLA}}
+  Engagements SLA tenus :       {{.SLA}}
+{{- end}}
+{{- if .Availability}}
+  Disponibilité (production) :  {{.Availability}}
+{{- end}}
+{{- if .Satisfaction}}
+  Satisfaction :                {{.Satisfaction}} ({{.Answers}} réponses)
+{{- end}}
+  Actions en cours :            {{.OpenActions}}
+
+Le rapport complet — tickets, respect des SLA par sévérité, disponibilité, déploiements et
+actions — est dans votre portail, prêt à imprimer :
+{{.URL}}
+
+L'équipe support
+`,
+		HTML: reportPage(`<p>{{if .Recipient}}Bonjour {{.Recipient}},{{else}}Bonjour,{{end}}</p>
+<p>Voici le rapport de service de <strong>{{.Customer}}</strong> pour <strong>{{.Month}}</strong>.</p>
+` + facts(fact("Tickets créés", "{{.Created}}")+fact("Tickets résolus", "{{.Resolved}}")+fact("Encore ouverts en fin de mois", "{{.OpenAtEnd}}")+
+			`{{if .SLA}}`+fact("Engagements SLA tenus", "{{.SLA}}")+`{{end}}{{if .Availability}}`+fact("Disponibilité (production)", "{{.Availability}}")+
+			`{{end}}{{if .Satisfaction}}`+fact("Satisfaction", "{{.Satisfaction}} ({{.Answers}} réponses)")+`{{end}}`+
+			fact("Actions en cours", "{{.OpenActions}}")) +
+			`<p>Le rapport complet — tickets, respect des SLA par sévérité, disponibilité, déploiements et actions — est dans votre portail, prêt à imprimer : <a href="{{.URL}}">ouvrir le rapport</a>.</p>
+<p>L'équipe support</p>
+`),
+	},
 }

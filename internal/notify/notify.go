@@ -59,11 +59,13 @@ const (
 	// Reminders of delivery projects, about no ticket (project_reminders.go).
 	KindProjectItemDue  Kind = "project_item_due"  // to the item's owner contact, else the customer's contacts: an item they owe is due in a few days
 	KindProjectItemLate Kind = "project_item_late" // same recipients: an item they owe is past its due day
+	// The monthly service report, about no ticket (monthly_report.go).
+	KindMonthlyReport Kind = "monthly_report" // to the customer's contacts: last month's service report, its headline figures and a link
 )
 
 // Kinds lists every kind, in the order the template editor shows them.
 var Kinds = []Kind{KindAck, KindReply, KindWaiting, KindResolved, KindAgentNew, KindAgentAssigned, KindSLAWarning, KindSLABreach,
-	KindMaintenance, KindAccessExpired, KindAccessExpiry, KindProjectItemDue, KindProjectItemLate}
+	KindMaintenance, KindAccessExpired, KindAccessExpiry, KindProjectItemDue, KindProjectItemLate, KindMonthlyReport}
 
 // Valid tells whether k is a known kind.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }

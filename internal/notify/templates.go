@@ -56,6 +56,17 @@ type Data struct {
 	Phase   string // the item's phase, in the mail's language
 	Item    string // the checklist item's title, in the mail's language
 	Due     string // the item's due day: 2026-03-06
+	// The monthly service report (monthly_report.go): Customer is the customer, URL the report's
+	// portal page; each figure is written in the mail's language, "" when nothing was counted.
+	Month        string // the month reported on: "March 2027", "mars 2027"
+	Created      string // tickets created in the month
+	Resolved     string // tickets resolved in the month
+	OpenAtEnd    string // tickets still open at the month's end
+	SLA          string // share of the SLA targets met in the month: "96.0%" ("" when none counted)
+	Availability string // share of successful probe checks of the production environments shown to the customer
+	Satisfaction string // average rating of the month's survey answers: "4.2 / 5" ("" when none)
+	Answers      string // how many survey answers were rated
+	OpenActions  string // corrective and preventive actions still open
 }
 
 // fieldNames are the names a template may use.

@@ -39,6 +39,8 @@ const (
 	SourceAudit     ActionSource = "audit"      // SourceID: a project task (audit finding)
 	SourceProbe     ActionSource = "probe"      // SourceID: a ticket opened by a probe
 	SourceManual    ActionSource = "manual"     // no SourceID
+
+	SourceQualityTarget ActionSource = "quality_target" // SourceID: a quality target missed over a period
 )
 
 // Action is a corrective or preventive action (CAPA, issue #9, docs/capa.md).
@@ -51,6 +53,7 @@ type Action struct {
 	SourceID    int64        `json:"source_id,omitempty"`
 	SourceClock string       `json:"source_clock,omitempty"`
 	SuggestKey  string       `json:"suggest_key,omitempty"` // set on suggested actions: one per source
+	CustomerID  int64        `json:"customer_id,omitempty"` // the customer it concerns; 0: the vendor's own
 	OwnerID     int64        `json:"owner_id,omitempty"`
 	DueDay      string       `json:"due_day,omitempty"` // YYYY-MM-DD
 	Status      ActionStatus `json:"status"`
@@ -67,6 +70,38 @@ type Action struct {
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ActionFilter selects actions for a list. Zero fields select everything.
+type ActionFilter struct {
+	Status     []ActionStatus // any of these (empty: all)
+	Open       bool           // proposed, open or in_progress
+	Overdue    bool           // open or in_progress with a due day before today
+	CustomerID int64
+	OwnerID    int64
+	Source     ActionSource
+	Kind       ActionKind
+	Limit      int // default 200, at most 1000
+}
+
+// ActionCounts counts the actions a filter selects (its Status, Open and Overdue left aside).
+type ActionCounts struct {
+	ByStatus map[ActionStatus]int `json:"by_status"`
+	Overdue  int                  `json:"overdue"` // open or in_progress, due before today
+}
+
+// OpenActionStatuses are the statuses of an action still to be worked on or decided.
+var OpenActionStatuses = []ActionStatus{ActionProposed, ActionOpen, ActionInProgress}
+
+// CustomerActionStatuses are the statuses in which an action is shown to its customer's users:
+// accepted work (a suggestion still proposed, or rejected, is the vendor's internal triage).
+var CustomerActionStatuses = []ActionStatus{ActionOpen, ActionInProgress, ActionDone}
+
+// ForCustomer is what a customer's user reads of an action: what is done for them (kind, title,
+// status, due day, when it was closed), without the team's internal notes, source, owner or check.
+func (a *Action) ForCustomer() *Action {
+	return &Action{ID: a.ID, Kind: a.Kind, Title: a.Title, CustomerID: a.CustomerID, DueDay: a.DueDay, Status: a.Status,
+		ClosedAt: a.ClosedAt, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 
 // ActionChange is one line of an action's history.
@@ -102,12 +137,12 @@ func (a *Action) Validate() error {
 		if a.SourceID != 0 {
 			return Invalid("source_id", "a manual action has no source record")
 		}
-	case SourceProblem, SourceSLABreach, SourceSurvey, SourceAudit, SourceProbe:
+	case SourceProblem, SourceSLABreach, SourceSurvey, SourceAudit, SourceProbe, SourceQualityTarget:
 		if a.SourceID <= 0 {
 			return Invalid("source_id", "is required for source %s", a.Source)
 		}
 	default:
-		return Invalid("source", "must be problem, sla_breach, survey, audit, probe or manual")
+		return Invalid("source", "must be problem, sla_breach, survey, audit, probe, quality_target or manual")
 	}
 	if a.Source == SourceSLABreach && a.SourceClock == "" {
 		return Invalid("source_clock", "is required for an SLA breach")

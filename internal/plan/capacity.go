@@ -117,8 +117,10 @@ type CapacityPlan struct {
 // location. Ticket load is the measured average handling time, all due in
 // week 0; a task's remaining estimate is spread evenly over the weeks from
 // week 0 to its deadline's week (overdue or without deadline: week 0), the
-// remainder minutes going to the earliest weeks. Work assigned to a listed
-// agent loads that agent and their level; other work loads its level's pool.
+// remainder minutes going to the earliest weeks; an occurrence of preventive
+// work loads its whole estimate in the week of its due day (overdue: week 0;
+// past the horizon: Beyond). Work assigned to a listed agent loads that agent
+// and their level; other work loads its level's pool.
 func Capacity(in CapacityInput) (*CapacityPlan, error) {
 	n := in.Weeks
 	if n <= 0 {
@@ -213,6 +215,17 @@ func Capacity(in CapacityInput) (*CapacityPlan, error) {
 				continue
 			}
 			load(it, 0, m)
+			continue
+		}
+		if pv := it.Preventive; pv != nil {
+			// The whole estimate in the week of the due day; overdue: week 0.
+			w := max(0, weeksBetween(monday, pv.Day))
+			switch {
+			case w >= n:
+				p.Beyond += pv.RemainingMinutes
+			case pv.RemainingMinutes > 0:
+				load(it, w, pv.RemainingMinutes)
+			}
 			continue
 		}
 		t := it.Task

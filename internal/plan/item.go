@@ -6,17 +6,19 @@ import (
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
 
-// Kind tells whether an item is a ticket or a project task.
+// Kind tells whether an item is a ticket, a project task or an occurrence
+// of preventive work.
 type Kind string
 
-// The two kinds of work in the plan.
+// The kinds of work in the plan.
 const (
-	KindTicket Kind = "ticket"
-	KindTask   Kind = "task"
+	KindTicket     Kind = "ticket"
+	KindTask       Kind = "task"
+	KindPreventive Kind = "preventive"
 )
 
 // Item is one open piece of work as the caller loaded it. Exactly one of
-// Ticket and Task is set, matching Kind.
+// Ticket, Task and Preventive is set, matching Kind.
 type Item struct {
 	Kind     Kind
 	ID       int64
@@ -29,6 +31,25 @@ type Item struct {
 	Customer int64  // customer ID; 0 when none
 	Ticket   *TicketFacts
 	Task     *TaskFacts
+	// Preventive is set on an occurrence of recurring preventive work.
+	Preventive *PreventiveFacts
+}
+
+// PreventiveFacts are the fields of an occurrence of preventive work that
+// the score and the capacity plan read.
+type PreventiveFacts struct {
+	Kind string // audit, performance_review, certificate_renewal, access_review
+	// Day is the due day, read as a date in its own location (the
+	// customer's calendar); the capacity plan puts the whole estimate in
+	// that day's week.
+	Day time.Time
+	// End is the instant the occurrence is overdue: the end of the due day
+	// on the customer's calendar.
+	End time.Time
+	// LeftHours is the business time left until End, in whole hours,
+	// computed by the caller; negative when overdue.
+	LeftHours        int64
+	RemainingMinutes int64 // the estimate, for the capacity plan
 }
 
 // TicketFacts are the ticket fields the score reads.
@@ -79,7 +100,7 @@ func (it *Item) Validate() error {
 	switch it.Kind {
 	case KindTicket:
 		t := it.Ticket
-		if t == nil || it.Task != nil {
+		if t == nil || it.Task != nil || it.Preventive != nil {
 			return opsdesk.Invalid("kind", "a ticket item carries ticket facts only")
 		}
 		if t.SeverityRank < 1 || t.SeverityRank > 5 {
@@ -96,7 +117,7 @@ func (it *Item) Validate() error {
 		}
 	case KindTask:
 		t := it.Task
-		if t == nil || it.Ticket != nil {
+		if t == nil || it.Ticket != nil || it.Preventive != nil {
 			return opsdesk.Invalid("kind", "a task item carries task facts only")
 		}
 		if !t.Priority.Valid() {
@@ -105,8 +126,19 @@ func (it *Item) Validate() error {
 		if t.RemainingMinutes < 0 {
 			return opsdesk.Invalid("estimate", "must not be negative")
 		}
+	case KindPreventive:
+		p := it.Preventive
+		if p == nil || it.Ticket != nil || it.Task != nil {
+			return opsdesk.Invalid("kind", "a preventive item carries preventive facts only")
+		}
+		if p.Day.IsZero() || p.End.IsZero() {
+			return opsdesk.Invalid("due_day", "is required")
+		}
+		if p.RemainingMinutes < 0 {
+			return opsdesk.Invalid("estimate", "must not be negative")
+		}
 	default:
-		return opsdesk.Invalid("kind", "must be ticket or task")
+		return opsdesk.Invalid("kind", "must be ticket, task or preventive")
 	}
 	return nil
 }

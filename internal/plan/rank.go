@@ -57,8 +57,9 @@ type key struct {
 
 // Rank scores every item and orders them: pinned items first, in the order
 // of overrides; the rest by score (higher first), then older Created first,
-// tickets before tasks, lower ID first; then each moved item is placed at
-// its Position (after the pins at the earliest; past the end it goes last).
+// tickets before tasks before preventive work, lower ID first; then each
+// moved item is placed at its Position (after the pins at the earliest; past
+// the end it goes last).
 // Overrides naming no listed item (closed since) are ignored; an item with
 // several overrides keeps the last. Invalid items or overrides are errors.
 func Rank(items []Item, overrides []Override, w *Weights, now time.Time) ([]Row, error) {
@@ -134,12 +135,20 @@ func byScore(a, b *Row) int {
 		return c
 	}
 	if a.Item.Kind != b.Item.Kind {
-		if a.Item.Kind == KindTicket {
-			return -1
-		}
-		return 1
+		return cmp.Compare(kindOrder(a.Item.Kind), kindOrder(b.Item.Kind))
 	}
 	return cmp.Compare(a.Item.ID, b.Item.ID)
+}
+
+// kindOrder breaks ties between kinds: tickets, then tasks, then preventive work.
+func kindOrder(k Kind) int {
+	switch k {
+	case KindTicket:
+		return 0
+	case KindTask:
+		return 1
+	}
+	return 2
 }
 
 // Filter narrows a ranked plan; zero fields match everything.

@@ -25,6 +25,8 @@ func Score(it *Item, w *Weights, now time.Time) (int64, []Term) {
 		terms = ticketTerms(t, w)
 	} else if t := it.Task; t != nil {
 		terms = taskTerms(t, w, now)
+	} else if p := it.Preventive; p != nil {
+		terms = preventiveTerms(p, w, now)
 	}
 	if !it.Created.IsZero() && w.AgePerDay > 0 {
 		days := int64(now.Sub(it.Created) / (24 * time.Hour))
@@ -108,4 +110,23 @@ func taskTerms(t *TaskFacts, w *Weights, now time.Time) []Term {
 		terms = append(terms, d)
 	}
 	return terms
+}
+
+// preventiveTerms scores an occurrence of preventive work: a fixed base
+// (planned work the team committed to), and its due day's proximity in
+// business hours, on the same steps as a project task's deadline.
+func preventiveTerms(p *PreventiveFacts, w *Weights, now time.Time) []Term {
+	terms := []Term{{"preventive", p.Kind, 1, w.Preventive, "plan.reason.preventive"}}
+	d := Term{"deadline", strconv.FormatInt(p.LeftHours, 10) + "h", 1, 0, "plan.reason.deadline_far"}
+	if p.LeftHours < 0 || !now.Before(p.End) {
+		d.Contribution, d.Reason = w.DeadlineOverdue, "plan.reason.deadline_overdue"
+	} else {
+		for _, s := range w.Deadline {
+			if p.LeftHours <= s.WithinHours {
+				d.Contribution, d.Reason = s.Points, "plan.reason.deadline_soon"
+				break
+			}
+		}
+	}
+	return append(terms, d)
 }

@@ -30,6 +30,9 @@ type Weights struct {
 	// lists steps by business hours left (first step that holds wins).
 	DeadlineOverdue int64
 	Deadline        []DeadlineStep
+	// Preventive is the base points of an occurrence of preventive work; its
+	// due day then scores on the Deadline steps like a task's deadline.
+	Preventive int64
 	// AgePerDay points per full day of age, at most AgeCap: age adds slowly.
 	AgePerDay, AgeCap int64
 }
@@ -47,6 +50,8 @@ type DeadlineStep struct {
 //   - a task due within two business days on a critical agreed project
 //     (300 + 400 = 700) outranks a minor (rank 4) test ticket even breached,
 //     premium and old (15 + 180 + 50 + 60 = 305);
+//   - an occurrence of preventive work scores 60 + its deadline points + age
+//     (at most 620), like a task of an agreed normal-priority project;
 //   - age adds one point a day, at most 60.
 func DefaultWeights() Weights {
 	return Weights{
@@ -62,6 +67,7 @@ func DefaultWeights() Weights {
 		UnagreedPercent:    50,
 		DeadlineOverdue:    500,
 		Deadline:           []DeadlineStep{{16, 400}, {40, 200}, {80, 80}},
+		Preventive:         60,
 		AgePerDay:          1,
 		AgeCap:             60,
 	}

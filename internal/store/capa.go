@@ -24,19 +24,20 @@ func mayWorkActions(ctx context.Context, id int64) error {
 
 const actionSelect = `SELECT id, kind, title, description, source, source_id, source_clock, COALESCE(suggest_key, ''),
 	owner_id, due_day, status, reason, closed_at, closed_by, check_day, checked_at, checked_by, effective, check_note,
-	created_by, created_at, updated_at FROM capa_actions`
+	created_by, created_at, updated_at, customer_id FROM capa_actions`
 
 func scanAction(sc scanner) (*opsdesk.Action, error) {
 	var a opsdesk.Action
-	var owner, closed, checked sql.NullInt64
+	var owner, closed, checked, customer sql.NullInt64
 	var eff sql.NullBool
 	var created, updated int64
 	err := sc.Scan(&a.ID, &a.Kind, &a.Title, &a.Description, &a.Source, &a.SourceID, &a.SourceClock, &a.SuggestKey,
 		&owner, &a.DueDay, &a.Status, &a.Reason, &closed, &a.ClosedBy, &a.CheckDay, &checked, &a.CheckedBy, &eff, &a.CheckNote,
-		&a.CreatedBy, &created, &updated)
+		&a.CreatedBy, &created, &updated, &customer)
 	if err != nil {
 		return nil, err
 	}
+	a.CustomerID = customer.Int64
 	a.OwnerID, a.ClosedAt, a.CheckedAt = owner.Int64, fromMS(closed), fromMS(checked)
 	if eff.Valid {
 		a.Effective = &eff.Bool
@@ -66,9 +67,10 @@ func (tx *Tx) actionHistory(ctx context.Context, id int64, by, change, note stri
 // insertAction stores a new action in status a.Status and its first history line.
 func (tx *Tx) insertAction(ctx context.Context, a *opsdesk.Action, by, change string) error {
 	id, err := tx.insert(ctx, `INSERT INTO capa_actions (kind, title, description, source, source_id, source_clock, suggest_key,
-		owner_id, due_day, status, check_day, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		owner_id, due_day, status, check_day, created_by, created_at, updated_at, customer_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Kind, a.Title, a.Description, a.Source, a.SourceID, a.SourceClock, nullStr(a.SuggestKey), nullID(a.OwnerID),
-		a.DueDay, a.Status, a.CheckDay, by, tx.now.UnixMilli(), tx.now.UnixMilli())
+		a.DueDay, a.Status, a.CheckDay, by, tx.now.UnixMilli(), tx.now.UnixMilli(), nullID(a.CustomerID))
 	if err != nil {
 		return err
 	}
@@ -77,7 +79,9 @@ func (tx *Tx) insertAction(ctx context.Context, a *opsdesk.Action, by, change st
 }
 
 // CreateAction records an action a person enters; it starts open. Staff only (customers: not
-// found). The owner must be an active member of the team. Errors: invalid, not found.
+// found). The owner must be an active member of the team; the customer, when given, must exist;
+// without one it is the customer of the source record, if that is one customer's (see
+// customerOfSource). Errors: invalid, not found.
 func (d *DB) CreateAction(ctx context.Context, a *opsdesk.Action) error {
 	if err := mayWorkActions(ctx, 0); err != nil {
 		return err
@@ -91,20 +95,56 @@ func (d *DB) CreateAction(ctx context.Context, a *opsdesk.Action) error {
 		if err := tx.checkOwner(ctx, a.OwnerID); err != nil {
 			return err
 		}
+		if err := tx.checkActionCustomer(ctx, a.CustomerID); err != nil {
+			return err
+		}
+		if a.CustomerID == 0 {
+			c, err := tx.customerOfSource(ctx, a.Source, a.SourceID)
+			if err != nil {
+				return err
+			}
+			a.CustomerID = c
+		}
 		return tx.insertAction(ctx, a, by, "created")
 	})
 }
 
-// Action reads one action. Staff only; customers get not found. Errors: not found.
+// Action reads one action. Staff read every action; a customer's user reads only an action of
+// their own customer in status open, in_progress or done, and only what ForCustomer keeps (any
+// other action: not found). Errors: not found, unauthenticated.
 func (d *DB) Action(ctx context.Context, id int64) (*opsdesk.Action, error) {
-	if err := mayWorkActions(ctx, id); err != nil {
-		return nil, err
+	actor := opsdesk.ActorFrom(ctx)
+	if actor.Role == "" {
+		return nil, opsdesk.Unauthenticated("log in first")
 	}
 	a, err := scanAction(d.queryRow(ctx, actionSelect+` WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, opsdesk.NotFound("no action %d", id)
 	}
-	return a, wrapErr("store.Action", err)
+	if err != nil {
+		return nil, wrapErr("store.Action", err)
+	}
+	if actor.IsStaff() {
+		return a, nil
+	}
+	if !customerSeesAction(actor, a) {
+		return nil, opsdesk.NotFound("no action %d", id)
+	}
+	return a.ForCustomer(), nil
+}
+
+// customerSeesAction tells whether a customer's user may read an action: one of their own
+// customer's, accepted (not a proposed or rejected suggestion, not cancelled).
+func customerSeesAction(actor opsdesk.Actor, a *opsdesk.Action) bool {
+	if actor.CustomerID == 0 || a.CustomerID != actor.CustomerID {
+		return false
+	}
+	for _, s := range opsdesk.CustomerActionStatuses {
+		if a.Status == s {
+			return true
+		}
+	}
+	return false
 }
 
 // Actions lists actions, those in status (all when empty), the newest first. Staff only;

@@ -7,8 +7,8 @@ import (
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
 
-// UpdateAction changes an action's title, description, owner, due day and check day (the other
-// fields keep their stored values). Staff, while the action is not closed. Errors: invalid, not
+// UpdateAction changes an action's kind, title, description, customer, owner, due day and check
+// day (the other fields keep their stored values). Staff, while the action is not closed. Errors: invalid, not
 // found.
 func (d *DB) UpdateAction(ctx context.Context, in *opsdesk.Action) (*opsdesk.Action, error) {
 	if err := mayWorkActions(ctx, in.ID); err != nil {
@@ -29,15 +29,19 @@ func (d *DB) UpdateAction(ctx context.Context, in *opsdesk.Action) (*opsdesk.Act
 			return opsdesk.Invalid("status", "a %s action is no longer edited", a.Status)
 		}
 		a.Kind, a.Title, a.Description, a.OwnerID, a.DueDay, a.CheckDay = in.Kind, in.Title, in.Description, in.OwnerID, in.DueDay, in.CheckDay
+		a.CustomerID = in.CustomerID
 		if err := a.Validate(); err != nil {
 			return err
 		}
 		if err := tx.checkOwner(ctx, a.OwnerID); err != nil {
 			return err
 		}
+		if err := tx.checkActionCustomer(ctx, a.CustomerID); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE capa_actions SET kind = ?, title = ?, description = ?, owner_id = ?, due_day = ?,
-			check_day = ?, updated_at = ? WHERE id = ?`, a.Kind, a.Title, a.Description, nullID(a.OwnerID), a.DueDay, a.CheckDay,
-			tx.now.UnixMilli(), a.ID); err != nil {
+			check_day = ?, customer_id = ?, updated_at = ? WHERE id = ?`, a.Kind, a.Title, a.Description, nullID(a.OwnerID), a.DueDay,
+			a.CheckDay, nullID(a.CustomerID), tx.now.UnixMilli(), a.ID); err != nil {
 			return err
 		}
 		out = a

@@ -14,17 +14,21 @@ const SuggestMinIncidents = 3
 // suggestion is one candidate action found by SuggestActions.
 type suggestion struct {
 	key, title, clock string
+	description       string
 	kind              opsdesk.ActionKind
 	source            opsdesk.ActionSource
 	sourceID          int64
 }
 
 // SuggestActions proposes an action, once per source, for each problem with three or more
-// linked tickets, each breached clock of a blocking ticket (from the SLA breach alerts) and each
-// survey answer rated 1 or 2. A suggestion starts proposed; its unique key (problem:<id>,
-// sla:<ticket>:<clock>, survey:<id>) makes a second run — or a rejected suggestion — never
-// propose it again. Meant for the scheduler (system actor) or staff. It returns the actions it
-// created. Errors: not found for customers.
+// linked tickets, each breached clock of a blocking ticket (from the SLA breach alerts), each
+// survey answer rated 1 or 2, each done continuous-improvement task with findings (an audit
+// finding) and each repeated or long probe incident of a production environment (the rule of
+// probeSuggestions). A suggestion starts proposed, for the customer of its source when that is
+// one customer's; its unique key (problem:<id>, sla:<ticket>:<clock>, survey:<id>,
+// audit:<task>, probe:<ticket>) makes a second run — or a rejected suggestion — never propose it
+// again. Meant for the scheduler (system actor) or staff. It returns the actions it created.
+// Errors: not found for customers.
 func (d *DB) SuggestActions(ctx context.Context) ([]*opsdesk.Action, error) {
 	if err := mayWorkActions(ctx, 0); err != nil {
 		return nil, err
@@ -40,6 +44,13 @@ func (d *DB) SuggestActions(ctx context.Context) ([]*opsdesk.Action, error) {
 		if err != nil {
 			return err
 		}
+		for _, more := range []func(context.Context) ([]suggestion, error){tx.auditSuggestions, tx.probeSuggestions} {
+			found, err := more(ctx)
+			if err != nil {
+				return err
+			}
+			cands = append(cands, found...)
+		}
 		for _, s := range cands {
 			var n int
 			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM capa_actions WHERE suggest_key = ?`, s.key).Scan(&n); err != nil {
@@ -48,8 +59,12 @@ func (d *DB) SuggestActions(ctx context.Context) ([]*opsdesk.Action, error) {
 			if n > 0 {
 				continue
 			}
-			a := &opsdesk.Action{Kind: s.kind, Title: s.title, Source: s.source, SourceID: s.sourceID, SourceClock: s.clock,
-				SuggestKey: s.key, Status: opsdesk.ActionProposed}
+			customer, err := tx.customerOfSource(ctx, s.source, s.sourceID)
+			if err != nil {
+				return err
+			}
+			a := &opsdesk.Action{Kind: s.kind, Title: s.title, Description: s.description, Source: s.source, SourceID: s.sourceID,
+				SourceClock: s.clock, SuggestKey: s.key, CustomerID: customer, Status: opsdesk.ActionProposed}
 			if err := tx.insertAction(ctx, a, by, "suggested"); err != nil {
 				return err
 			}

@@ -14,7 +14,8 @@ import (
 // PlanItems loads every open piece of work for the steering plan (docs/plan.md): the active
 // tickets, read in one query with what the score needs (severity rank, environment kind, the
 // running clock that sets the next deadline, contract tier, level, category, assignee,
-// customer), and the open project tasks (OpenProjectTasks). The SLA time left and the tasks'
+// customer), the open project tasks (OpenProjectTasks) and the open occurrences of preventive
+// work (planPreventive). The SLA time left and the tasks'
 // business hours to their deadline are counted at now on the customer's calendar (the default
 // one without a contract). Staff only. Errors: forbidden.
 func (d *DB) PlanItems(ctx context.Context, now time.Time) ([]plan.Item, error) {
@@ -67,7 +68,11 @@ func (d *DB) PlanItems(ctx context.Context, now time.Time) ([]plan.Item, error) 
 		}
 		out = append(out, it)
 	}
-	return out, nil
+	pv, err := d.planPreventive(ctx, now, calendar)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, pv...), nil
 }
 
 // businessLeft is the business time from now to deadline on cal, negative once it is past.

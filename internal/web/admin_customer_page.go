@@ -20,6 +20,7 @@ type customerPage struct {
 	Tiers, Kinds, Statuses       []option
 	Levels                       []opsdesk.Level
 	SLACalendar                  *store.SLACalendar // the calendar its SLA clocks count in; nil before any is seeded
+	MonthlyReport                bool               // the scheduled monthly service report is on (report_monthly_setting.go)
 }
 
 // customerForms carries the forms a failed submission re-renders with its input and messages;
@@ -78,6 +79,10 @@ func (s *Server) showCustomer(c *call, status int, id int64, forms customerForms
 		return
 	}
 	if p.SLACalendar, err = s.db.ContractCalendar(c.ctx, id); err != nil && !opsdesk.IsKind(err, opsdesk.KindNotFound) {
+		s.fail(c, err)
+		return
+	}
+	if p.MonthlyReport, err = s.db.MonthlyReportEnabled(c.ctx, id); err != nil {
 		s.fail(c, err)
 		return
 	}

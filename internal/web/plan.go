@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -32,12 +33,13 @@ type planPage struct {
 	Unestimated                    int
 	Beyond                         int64
 	Settings                       []planSettingsView
+	Charts                         []template.HTML // per level, load against capacity (plan_chart.go)
 }
 
 // planRowView is one row of the list, with its explanation in the page's language.
 type planRowView struct {
 	Rank       int
-	Kind       string // ticket or task
+	Kind       string // ticket, task or preventive
 	ItemID     int64
 	Ref, Link  string
 	Title      string
@@ -138,6 +140,8 @@ func planRowOf(c *call, v *store.PlanView, r plan.Row) planRowView {
 		Customer: v.Customers[it.Customer].Code, Score: r.Score, FormID: fmt.Sprintf("ov-%s-%d", it.Kind, it.ID)}
 	if it.Kind == plan.KindTicket {
 		row.Link = "/tickets/" + it.Ref
+	} else if it.Kind == plan.KindPreventive {
+		row.Link = preventiveTaskURL(it.ID)
 	} else if it.Task != nil {
 		var pid int64
 		if _, err := fmt.Sscanf(it.Ref, "P%d/", &pid); err == nil {
@@ -190,6 +194,7 @@ func (s *Server) planCapacity(c *call, v *store.PlanView, p *planPage) {
 	}
 	p.CapTotal = line(c.T("plan.capacity.total"), cp.Total)
 	p.Unestimated, p.Beyond = cp.Unestimated, cp.Beyond
+	p.Charts = s.planCharts(c, cp)
 	for _, a := range v.Agents {
 		sv := planSettingsView{ID: a.Agent.ID, Name: a.Agent.Name, Level: string(a.Agent.Level), Set: a.Set,
 			Hours: strconv.FormatFloat(float64(a.Agent.WeeklyMinutes)/60, 'f', -1, 64), Percent: a.Agent.Percent,

@@ -104,12 +104,26 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /problems/{id}/tickets", staff, s.linkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/tickets/{key}/unlink", staff, s.unlinkProblemTicket)
 	s.handle(mux, "POST /problems/{id}/resolve", staff, s.resolveProblem)
+	s.handle(mux, "GET /actions", staff, s.actions)
+	s.handle(mux, "GET /actions/new", staff, s.newAction)
+	s.handle(mux, "POST /actions", staff, s.createAction)
+	s.handle(mux, "GET /actions/{id}", staff, s.action)
+	s.handle(mux, "POST /actions/{id}", staff, s.updateAction)
+	s.handle(mux, "POST /actions/{id}/status", staff, s.moveAction)
+	s.handle(mux, "POST /actions/{id}/check", staff, s.checkAction)
+	s.handle(mux, "GET /dashboard", staff, s.dashboard)
+	s.handle(mux, "GET /dashboard.csv", staff, s.dashboardCSV)
 	s.handle(mux, "GET /plan", staff, s.plan)
 	s.handle(mux, "POST /plan/overrides", manager, s.planOverride)
 	s.handle(mux, "POST /plan/overrides/{id}/remove", manager, s.planUnpin)
 	s.handle(mux, "POST /plan/agents/{id}/capacity", manager, s.planSetCapacity)
 	s.handle(mux, "POST /plan/agents/{id}/absences", manager, s.planAddAbsence)
 	s.handle(mux, "POST /plan/absences/{id}/remove", manager, s.planRemoveAbsence)
+	s.handle(mux, "GET /preventive", staff, s.preventive)
+	s.handle(mux, "POST /preventive/schedules", manager, s.saveSchedule)
+	s.handle(mux, "POST /preventive/schedules/{id}", manager, s.saveSchedule)
+	s.handle(mux, "GET /preventive/tasks/{id}", staff, s.preventiveTask)
+	s.handle(mux, "POST /preventive/tasks/{id}/status", staff, s.movePreventiveTask)
 
 	// Delivery projects (issue #8): the staff list with the all-projects timeline, creation, a
 	// project's page and its forms (project*.go; the store refuses what the role may not do).
@@ -175,6 +189,7 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/customers/{id}/sla", manager, s.saveTargets)
 	s.handle(mux, "POST /admin/customers/{id}/sla/calendar", manager, s.saveContractCalendar)
 	s.handle(mux, "POST /admin/customers/{id}/sla/defaults", manager, s.restoreDefaultTargets)
+	s.handle(mux, "POST /admin/customers/{id}/monthly-report", manager, s.saveMonthlyReport)
 	s.handle(mux, "GET /admin/categories", manager, s.categories)
 	s.handle(mux, "POST /admin/categories", manager, s.createCategory)
 	s.handle(mux, "GET /admin/categories/{code}", manager, s.editCategory)
@@ -187,6 +202,10 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	s.handle(mux, "POST /admin/causes", manager, s.createCause)
 	s.handle(mux, "GET /admin/causes/{code}", manager, s.editCause)
 	s.handle(mux, "POST /admin/causes/{code}", manager, s.updateCause)
+	s.handle(mux, "GET /admin/quality-targets", manager, s.qualityTargets)
+	s.handle(mux, "POST /admin/quality-targets", manager, s.createQualityTarget)
+	s.handle(mux, "GET /admin/quality-targets/{id}", manager, s.qualityTarget)
+	s.handle(mux, "POST /admin/quality-targets/{id}", manager, s.updateQualityTarget)
 	s.handle(mux, "GET /admin/groups", manager, s.groups)
 	s.handle(mux, "POST /admin/groups", manager, s.createGroup)
 	s.handle(mux, "GET /admin/groups/{code}", manager, s.editGroup)
@@ -205,6 +224,12 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	// Reports: the monthly SLA compliance, for the vendor's team.
 	s.handle(mux, "GET /reports/sla", staff, s.slaReport)
 	s.handle(mux, "GET /reports/sla.csv", staff, s.slaReportCSV)
+
+	// The monthly service report of a customer (report_monthly.go): the team's page with the
+	// button that mails it, and the customer's own in the portal.
+	s.handle(mux, "GET /customers/{id}/report", staff, s.customerReport)
+	s.handle(mux, "POST /customers/{id}/report/send", staff, s.sendCustomerReport)
+	s.handle(mux, "GET /report", portal, s.portalReport)
 
 	// Mail. The inbound list and the triage queue are open to the whole vendor's team (the store
 	// lets any staff member file or dismiss a kept message); mailboxes and the outbox are for

@@ -1,0 +1,85 @@
+package i18n
+
+// enReportMonthly is the English catalog of the monthly service report of a customer
+// (docs/report.md, "Monthly service report"): the printable page, the send button, the
+// customer's setting and the mail template's fields.
+var enReportMonthly = map[string]string{
+	"nav.report":          "Monthly report",
+	"org.report":          "Monthly service report",
+	"mreport.title":       "Service report",
+	"mreport.title_month": "Service report %s — %s",
+	"mreport.period":      "%s – %s (%s time)",
+	"mreport.print_hint":  "To keep it as a PDF, print this page from your browser and choose “Save as PDF”: the menus are left out and each part starts on a new page.",
+	"mreport.send":        "Send to the customer's contacts",
+	"mreport.bad_month":   "The month must be written as 2027-03.",
+
+	"mreport.summary":           "Summary",
+	"mreport.created":           "Tickets created",
+	"mreport.resolved":          "Tickets resolved",
+	"mreport.open_at_end":       "Still open at the end of the month",
+	"mreport.backlog_age":       "Age of the open tickets",
+	"mreport.backlog_age_value": "%d under a day, %d of 1–7 days, %d of 7–30 days, %d older",
+	"mreport.csat":              "Satisfaction",
+	"mreport.csat_value":        "%s (%d answers)",
+	"mreport.response":          "Survey response rate",
+	"mreport.actions_open":      "Actions in progress",
+
+	"mreport.tickets":       "Tickets",
+	"mreport.tickets_intro": "The tickets created or resolved in the month, and those still open at its end.",
+	"mreport.number":        "Number",
+	"mreport.subject":       "Subject",
+	"mreport.severity":      "Severity",
+	"mreport.status":        "Status",
+	"mreport.environment":   "Environment",
+	"mreport.in_month":      "In the month",
+	"mreport.flag_created":  "created",
+	"mreport.flag_resolved": "resolved",
+	"mreport.flag_open":     "open at the end",
+	"mreport.no_tickets":    "No ticket this month.",
+
+	"mreport.sla":       "Service levels",
+	"mreport.sla_intro": "Each target counts in the month it was met (the clock stopped in time) or exceeded.",
+
+	"mreport.availability":       "Availability of production",
+	"mreport.checks":             "Checks",
+	"mreport.checks_ok":          "Successful",
+	"mreport.availability_share": "Availability",
+	"mreport.not_probed":         "not monitored",
+	"mreport.no_production":      "No production environment to show.",
+
+	"mreport.deployments":    "Deployments",
+	"mreport.component":      "Component",
+	"mreport.version":        "Version",
+	"mreport.outcome":        "Result",
+	"mreport.when":           "When",
+	"mreport.no_deployments": "No deployment this month.",
+
+	"mreport.actions":                   "Corrective and preventive actions in progress",
+	"mreport.action_kind":               "Kind",
+	"mreport.action_title":              "Action",
+	"mreport.due":                       "Due",
+	"mreport.no_actions":                "No action in progress.",
+	"mreport.kind.corrective":           "Corrective",
+	"mreport.kind.preventive":           "Preventive",
+	"mreport.action_status.open":        "Open",
+	"mreport.action_status.in_progress": "In progress",
+
+	"mreport.setting":      "Monthly service report",
+	"mreport.setting_on":   "Mail last month's report to the contacts on the first business day of each month",
+	"mreport.setting_save": "Save",
+
+	"done.report_sent":          "The report is on its way to the customer's contacts.",
+	"done.report_no_contacts":   "The customer has no contact to send the report to.",
+	"done.monthly_report_saved": "The monthly report setting is saved.",
+
+	"tpl.kind.monthly_report": "Monthly service report (customer contacts)",
+	"tpl.field.Month":         "monthly_report: the month reported on, March 2027",
+	"tpl.field.Created":       "monthly_report: tickets created in the month",
+	"tpl.field.Resolved":      "monthly_report: tickets resolved in the month",
+	"tpl.field.OpenAtEnd":     "monthly_report: tickets still open at the end of the month",
+	"tpl.field.SLA":           "monthly_report: share of SLA targets met, 96.0% (empty when none counted)",
+	"tpl.field.Availability":  "monthly_report: availability of the production environments shown to the customer (empty when not monitored)",
+	"tpl.field.Satisfaction":  "monthly_report: average rating of the month's survey answers, 4.2 / 5 (empty when none)",
+	"tpl.field.Answers":       "monthly_report: how many survey answers were rated",
+	"tpl.field.OpenActions":   "monthly_report: corrective and preventive actions in progress",
+}
