@@ -2,6 +2,7 @@
 // the web UI, the REST API and the mail channels, and administers them from the command line.
 //
 //	opsdesk serve                 start opsdesk (SQLite in ./opsdesk-data unless told otherwise)
+//	opsdesk demo                  start opsdesk on a new data directory filled with demo data
 //	opsdesk migrate               apply database migrations
 //	opsdesk user create …         create a user (prints a generated password)
 //	opsdesk customer create …     create a customer organisation
@@ -68,6 +69,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"serve":    {"start opsdesk: web UI, API, background jobs", serveCmd},
+		"demo":     {"start opsdesk on a new data directory filled with a realistic demo dataset", demoCmd},
 		"migrate":  {"apply pending database migrations and exit", migrateCmd},
 		"user":     {"manage users: create, list, password", userCmd},
 		"customer": {"manage customers: create, list", customerCmd},

@@ -7,14 +7,21 @@ import (
 	"os"
 
 	"github.com/opsdesk/opsdesk/internal/app"
+	"github.com/opsdesk/opsdesk/internal/config"
 )
 
 func serveCmd(ctx context.Context, e env, args []string) error {
 	c := newCLI("serve", "serve [flags]", e)
+	demoFlag := c.fs.Bool("demo", false, "fill an empty database with the demo dataset first (see opsdesk demo)")
 	cfg, err := c.parse(args)
 	if err != nil {
 		return err
 	}
+	return serve(ctx, e, c, cfg, *demoFlag)
+}
+
+// serve runs opsdesk on cfg; with demo, it first fills the (empty) database with the demo dataset.
+func serve(ctx context.Context, e env, c *cli, cfg config.Config, demo bool) error {
 	if !cfg.Postgres() {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return fmt.Errorf("data directory: %w", err)
@@ -34,6 +41,11 @@ func serveCmd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if demo {
+		if err := fillDemo(ctx, e, cfg, db); err != nil {
+			return err
+		}
+	}
 	a, err := app.New(cfg, db, logger, versionString())
 	if err != nil {
 		return err

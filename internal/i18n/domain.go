@@ -241,6 +241,8 @@ var domainFR = map[string]string{
 	"only an ops manager sets quality targets":      "seul un responsable Ops fixe les objectifs qualité",
 	"quality targets are the team's":                "les objectifs qualité sont ceux de l'équipe",
 	"only an ops manager evaluates quality targets": "seul un responsable Ops évalue les objectifs qualité",
+	// Demo (store/demo_mark.go, demo).
+	"only admins mark a database as a demo": "seuls les administrateurs marquent une base comme base de démonstration",
 }
 
 // domainPatternsFR translates the messages that carry a value (an address, a code), keeping it.
@@ -335,6 +337,8 @@ var domainPatternsFR = []struct {
 	{regexp.MustCompile(`^does not apply to (\S+)$`), "ne s'applique pas à %s", nil},
 	{regexp.MustCompile(`^unknown severity (".*")$`), "sévérité inconnue %s", nil},
 	{regexp.MustCompile(`^no quality target (\d+)$`), "aucun objectif qualité %s", nil},
+	{regexp.MustCompile(`^the database already holds (\d+) customers: the demo needs an empty one$`),
+		"la base contient déjà %s clients : la démonstration demande une base vide", nil},
 }
 
 // domainPatternFR translates a message carrying values, or reports false.

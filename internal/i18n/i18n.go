@@ -14,8 +14,8 @@ import (
 // catalogs maps each language to its messages. The maps are assembled from one file per topic
 // and language (en_*.go, fr_*.go) at init, and never written afterwards.
 var catalogs = map[opsdesk.Lang]map[string]string{
-	opsdesk.LangEN: merge(enCommon, enAdmin, enTickets, enCatalogs, enMail, enSLAAdmin, enSLA, enProblems, enKB, enKBTicket, enResolution, enSurvey, enEnv, enProbes, enProjects, enMyProjects, enPTemplates, enPlan, enDashboard, enCapa, enReportMonthly, enPreventive, enQuality),
-	opsdesk.LangFR: merge(frCommon, frAdmin, frTickets, frCatalogs, frMail, frSLAAdmin, frSLA, frProblems, frKB, frKBTicket, frResolution, frSurvey, frEnv, frProbes, frProjects, frMyProjects, frPTemplates, frPlan, frDashboard, frCapa, frReportMonthly, frPreventive, frQuality),
+	opsdesk.LangEN: merge(enCommon, enAdmin, enTickets, enCatalogs, enMail, enSLAAdmin, enSLA, enProblems, enKB, enKBTicket, enResolution, enSurvey, enEnv, enProbes, enProjects, enMyProjects, enPTemplates, enPlan, enDashboard, enCapa, enReportMonthly, enPreventive, enQuality, enDemo),
+	opsdesk.LangFR: merge(frCommon, frAdmin, frTickets, frCatalogs, frMail, frSLAAdmin, frSLA, frProblems, frKB, frKBTicket, frResolution, frSurvey, frEnv, frProbes, frProjects, frMyProjects, frPTemplates, frPlan, frDashboard, frCapa, frReportMonthly, frPreventive, frQuality, frDemo),
 }
 
 func merge(parts ...map[string]string) map[string]string {

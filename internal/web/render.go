@@ -94,6 +94,7 @@ func (s *Server) funcs(lang opsdesk.Lang) template.FuncMap {
 		"when":      when,
 		"join":      strings.Join,
 		"hasPrefix": strings.HasPrefix,
+		"demo":      s.demoBanner,
 	}
 }
 

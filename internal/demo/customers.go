@@ -1,0 +1,128 @@
+package demo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/opsdesk/opsdesk/internal/opsdesk"
+	"github.com/opsdesk/opsdesk/internal/sla"
+	"github.com/opsdesk/opsdesk/internal/store"
+)
+
+// customer is a demo customer with what the tickets need: its people, environments and the
+// zone of its business hours.
+type customer struct {
+	*opsdesk.Customer
+	lang     opsdesk.Lang
+	zone     *time.Location
+	alwaysOn bool // on the 24/7 calendar: requests come at any hour
+	users    []*opsdesk.User
+	contacts []string // mail-only requesters
+	envs     map[opsdesk.EnvKind]*opsdesk.Environment
+	weight   int // share of the tickets
+}
+
+// customerSpecs are the four customers: two French on the French calendar, an English one on a
+// London calendar, an English one on 24/7.
+var customerSpecs = []struct {
+	code, name, domain string
+	lang               opsdesk.Lang
+	tier               string
+	levels             []opsdesk.Level
+	calendar           string // "" the default (French), "london", "always"
+	users              [][2]string
+	contacts           []string
+	weight             int
+}{
+	{"HORIZON", "Mutuelle Horizon", "mutuelle-horizon.example", opsdesk.LangFR, "premium",
+		[]opsdesk.Level{opsdesk.LevelN1, opsdesk.LevelN2, opsdesk.LevelN3}, "",
+		[][2]string{{"amelie.roux", "Amélie Roux"}, {"pierre.garnier", "Pierre Garnier"}}, []string{"dsi", "exploitation"}, 35},
+	{"VALTRANS", "Transports de la Vallée", "transports-vallee.example", opsdesk.LangFR, "standard",
+		[]opsdesk.Level{opsdesk.LevelN2, opsdesk.LevelN3}, "",
+		[][2]string{{"karim.benali", "Karim Benali"}}, []string{"support-it"}, 20},
+	{"NORTHWIND", "Northwind Logistics", "northwind.example", opsdesk.LangEN, "premium",
+		[]opsdesk.Level{opsdesk.LevelN1, opsdesk.LevelN2, opsdesk.LevelN3}, "london",
+		[][2]string{{"sarah.jones", "Sarah Jones"}, {"david.miller", "David Miller"}}, []string{"it-ops"}, 30},
+	{"HARBOUR", "Harbour Bank", "harbour-bank.example", opsdesk.LangEN, "critical",
+		[]opsdesk.Level{opsdesk.LevelN1, opsdesk.LevelN2, opsdesk.LevelN3}, "always",
+		[][2]string{{"james.wright", "James Wright"}}, []string{"noc"}, 15},
+}
+
+// londonCalendar is the business week of the English customer: Monday to Friday 09:00–17:30 in
+// London, closed on the fixed-date bank holidays and at Easter.
+func londonCalendar() *sla.Calendar {
+	day := func() []sla.Window { return []sla.Window{{Open: "09:00", Close: "17:30"}} }
+	return &sla.Calendar{Timezone: "Europe/London",
+		Hours:        map[string][]sla.Window{"mon": day(), "tue": day(), "wed": day(), "thu": day(), "fri": day()},
+		HolidayRules: []string{"fixed:01-01", "good_friday", "easter_monday", "fixed:12-25", "fixed:12-26"}}
+}
+
+// customers creates the customers, their contracts and calendars, and their people.
+func (g *gen) customers() error {
+	london := &store.SLACalendar{Name: "United Kingdom — business days", Calendar: londonCalendar()}
+	if err := g.db.SaveCalendar(g.sys, london); err != nil {
+		return fmt.Errorf("calendar: %w", err)
+	}
+	cals, err := g.db.Calendars(g.sys)
+	if err != nil {
+		return err
+	}
+	var always int64
+	for _, c := range cals {
+		if c.Name == store.AlwaysOpenName {
+			always = c.ID
+		}
+	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return err
+	}
+	ldn, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return err
+	}
+	loginFR, loginEN := false, false
+	for _, s := range customerSpecs {
+		c := &customer{Customer: &opsdesk.Customer{Code: s.code, Name: s.name, Domains: []string{s.domain}, Lang: s.lang},
+			lang: s.lang, zone: paris, weight: s.weight, envs: map[opsdesk.EnvKind]*opsdesk.Environment{}}
+		if err := g.db.CreateCustomer(g.sys, c.Customer); err != nil {
+			return fmt.Errorf("customer %s: %w", s.code, err)
+		}
+		start := g.now.AddDate(-1, 0, 0).Format(time.DateOnly)
+		if err := g.db.SetContract(g.sys, &opsdesk.Contract{CustomerID: c.ID, Levels: s.levels, Tier: s.tier, StartsOn: start}); err != nil {
+			return fmt.Errorf("contract %s: %w", s.code, err)
+		}
+		switch s.calendar {
+		case "london":
+			c.zone = ldn
+			err = g.db.SetContractCalendar(g.sys, c.ID, london.ID)
+		case "always":
+			c.zone, c.alwaysOn = ldn, true
+			err = g.db.SetContractCalendar(g.sys, c.ID, always)
+		}
+		if err != nil {
+			return fmt.Errorf("calendar of %s: %w", s.code, err)
+		}
+		for _, u := range s.users {
+			cu := &opsdesk.User{Email: u[0] + "@" + s.domain, Name: u[1], Role: opsdesk.RoleCustomer, CustomerID: c.ID, Lang: s.lang}
+			login := (s.lang == opsdesk.LangFR && !loginFR) || (s.lang == opsdesk.LangEN && !loginEN)
+			if err := g.createUser(cu, login, fmt.Sprintf("customer %s (%s)", s.code, s.lang)); err != nil {
+				return err
+			}
+			loginFR = loginFR || s.lang == opsdesk.LangFR
+			loginEN = loginEN || s.lang == opsdesk.LangEN
+			c.users = append(c.users, cu)
+		}
+		for _, m := range s.contacts {
+			ct := &opsdesk.Contact{CustomerID: c.ID, Email: m + "@" + s.domain}
+			if err := g.db.CreateContact(g.sys, ct); err != nil {
+				return fmt.Errorf("contact %s: %w", ct.Email, err)
+			}
+			c.contacts = append(c.contacts, ct.Email)
+		}
+		g.custs = append(g.custs, c)
+		g.res.Customers = append(g.res.Customers, c.Customer)
+	}
+	// The SLA targets of the new contracts: the defaults, in each contract's calendar.
+	return g.db.SeedSLADefaults(g.sys)
+}
