@@ -14,79 +14,99 @@ import (
 	"github.com/opsdesk/opsdesk/internal/store/storetest"
 )
 
-// BenchmarkIndicators measures the dashboard's figures for one month and for all time over n
-// tickets (OPSDESK_BENCH_INDICATORS, default 100000; issue #9 asks 1,000,000 under 1 s) with a
-// history: resolutions, escalations, clocks and surveys written in bulk by SQL.
+// steeringBenchVersion names the seeded databases kept between runs; it changes whenever
+// seedSteeringDesk does, so that an old seed is never measured by mistake.
+const steeringBenchVersion = "v2"
+
+// BenchmarkIndicators measures the dashboard's figures (DB.Indicators) over a seeded desk of n
+// tickets (OPSDESK_BENCH_INDICATORS, default 100000; issue #9 asks 1,000,000 under 1 s on 2
+// cores): for one month (October 2026, the last full month of the desk) and for all time, for
+// every customer and for the largest one. The desk (seedSteeringDesk) is seeded once and kept:
+// a SQLite file in the temporary directory, and when OPSDESK_TEST_POSTGRES_URL is set a
+// PostgreSQL schema, both named with n and steeringBenchVersion.
 func BenchmarkIndicators(b *testing.B) {
 	n := 100_000
 	if v, err := strconv.Atoi(os.Getenv("OPSDESK_BENCH_INDICATORS")); err == nil && v > 0 {
 		n = v
 	}
+	ctx := opsdesk.WithActor(context.Background(), opsdesk.System("bench"))
+	month := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	for _, d := range storetest.Dialects() {
 		b.Run(fmt.Sprintf("%s/%d", d, n), func(b *testing.B) {
-			db := indicatorsBenchDB(b, d, n)
-			now := time.Now()
-			ctx := opsdesk.WithActor(context.Background(), opsdesk.System("bench"))
+			db, custs := steeringBenchDB(b, d, n)
 			for _, p := range []struct {
-				name     string
-				from, to time.Time
+				name string
+				f    opsdesk.IndicatorFilter
 			}{
-				{"month", now.AddDate(0, -1, 0), now},
-				{"all", time.Unix(0, 0), now.Add(time.Hour)},
+				{"month", opsdesk.IndicatorFilter{From: month, To: month.AddDate(0, 1, 0)}},
+				{"all", opsdesk.IndicatorFilter{From: time.Unix(0, 0), To: steeringBenchNow.Add(time.Hour)}},
+				{"month-customer", opsdesk.IndicatorFilter{From: month, To: month.AddDate(0, 1, 0), CustomerID: custs[0]}},
+				{"all-customer", opsdesk.IndicatorFilter{From: time.Unix(0, 0), To: steeringBenchNow.Add(time.Hour), CustomerID: custs[0]}},
 			} {
 				b.Run(p.name, func(b *testing.B) {
+					// One untimed run first: each connection's first statements are prepared then.
+					got, err := db.Indicators(ctx, p.f)
+					if err != nil {
+						b.Fatal(err)
+					}
 					for b.Loop() {
-						if _, err := db.Indicators(ctx, opsdesk.IndicatorFilter{From: p.from, To: p.to}); err != nil {
+						if got, err = db.Indicators(ctx, p.f); err != nil {
 							b.Fatal(err)
 						}
 					}
+					b.ReportMetric(float64(got.TicketsResolved), "resolved")
 				})
 			}
 		})
 	}
 }
 
-func indicatorsBenchDB(b *testing.B, d store.Dialect, n int) *store.DB {
+// steeringBenchDB opens the kept desk of n tickets of dialect d, seeding it on first use, with
+// its clock at steeringBenchNow; it returns the customers, largest first.
+func steeringBenchDB(b *testing.B, d store.Dialect, n int) (*store.DB, []int64) {
 	b.Helper()
-	var db *store.DB
-	fresh := true
-	if d == store.SQLite {
-		path := filepath.Join(os.TempDir(), fmt.Sprintf("opsdesk-bench-indicators-%d.db", n))
-		_, err := os.Stat(path)
-		fresh = err != nil
-		if db, err = store.Open(context.Background(), path, store.Options{}); err != nil {
+	ctx := context.Background()
+	dsn := filepath.Join(os.TempDir(), fmt.Sprintf("opsdesk-bench-indicators-%d-%s.db", n, steeringBenchVersion))
+	if d == store.Postgres {
+		dsn = benchSchema(b, os.Getenv(storetest.PostgresEnv), fmt.Sprintf("opsdesk_indicators_bench_%d_%s", n, steeringBenchVersion))
+	}
+	db, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	db.Now = func() time.Time { return steeringBenchNow }
+	var have int
+	if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM tickets`).Scan(&have); err != nil {
+		b.Fatal(err)
+	}
+	switch have {
+	case 0:
+		b.Logf("seeding %d tickets with three years of history in %s (kept for later runs)", n, d)
+		t0 := time.Now()
+		custs := seedSteeringDesk(b, db, n)
+		b.Logf("seeded in %s", time.Since(t0).Round(time.Second))
+		return db, custs
+	case n:
+	default:
+		b.Fatalf("%s holds %d tickets, not %d: remove it (the file, or DROP SCHEMA … CASCADE)", d, have, n)
+	}
+	// The customers by their number of tickets, largest first (the seed's order).
+	rs, err := db.SQL().Query(`SELECT customer_id FROM tickets GROUP BY customer_id ORDER BY COUNT(*) DESC`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rs.Close()
+	var custs []int64
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
 			b.Fatal(err)
 		}
-		b.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		db = storetest.Open(b, d)
+		custs = append(custs, id)
 	}
-	if !fresh {
-		return db
-	}
-	b.Logf("seeding %d tickets with their history", n)
-	seedTickets(b, db, n)
-	for _, q := range []string{
-		`INSERT INTO ticket_events (ticket_id, at, kind, field, old_value, new_value)
-			SELECT id, updated_at, 'change', 'status', 'open', 'resolved' FROM tickets WHERE active = FALSE`,
-		`INSERT INTO ticket_events (ticket_id, at, kind, field, old_value, new_value)
-			SELECT id, created_at + 3600000, 'escalation', 'level', 'N1', 'N2' FROM tickets WHERE id % 10 = 0`,
-		`INSERT INTO sla_clocks (ticket_id, clock, severity, target_s, elapsed_ms, paused_ms, deadline, stopped_at, state, running, stopped, computed_at)
-			SELECT id, 'take_charge', severity, 14400, (id % 300) * 60000, 0, CASE WHEN id % 20 = 0 THEN created_at + 14400000 END,
-				created_at + (id % 300) * 60000, 'met', FALSE, TRUE, created_at FROM tickets`,
-		`INSERT INTO sla_clocks (ticket_id, clock, severity, target_s, elapsed_ms, paused_ms, deadline, stopped_at, state, running, stopped, computed_at)
-			SELECT id, 'resolve', severity, 172800, (id % 97) * 3600000, 0, CASE WHEN id % 15 = 0 THEN created_at + 86400000 END,
-				CASE WHEN active THEN NULL ELSE updated_at END, 'met', active, active = FALSE, created_at FROM tickets`,
-		`INSERT INTO surveys (ticket_id, customer_id, state, opened_at, expires_at, rating)
-			SELECT id, customer_id, CASE WHEN id % 3 = 0 THEN 'answered' ELSE 'expired' END, updated_at, updated_at + 604800000,
-				CASE WHEN id % 3 = 0 THEN 1 + id % 5 END FROM tickets WHERE active = FALSE`,
-	} {
-		if _, err := db.SQL().Exec(q); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return db
+	return db, custs
 }

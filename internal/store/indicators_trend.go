@@ -3,13 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
-	"github.com/opsdesk/opsdesk/internal/sla"
 )
 
 // TrendPoint is one period of the dashboard's trend charts: the same figures as Indicators
@@ -29,9 +31,10 @@ const MaxTrendPeriods = 60
 // compliance per clock of each period [bounds[i], bounds[i+1]), with the ticket filters of f
 // (its From and To are ignored: the bounds give the periods). Each figure follows the
 // definitions of docs/indicators.md exactly, so a point equals what Indicators gives for its
-// period; each series is one grouped query over all the periods. Access as Indicators: staff see
-// every customer or the one filtered, a customer user their own. Errors: invalid (bounds, or the
-// filter's field), unauthenticated.
+// period; each series is one or a few queries over all the periods, read through the indexes
+// and ticket facts of Indicators (migrations 0023, 0025), in read-only transactions (trendRead).
+// Access as Indicators: staff see every customer or the one filtered, a customer user their own.
+// Errors: invalid (bounds, or the filter's field), unauthenticated.
 func (d *DB) IndicatorTrend(ctx context.Context, f opsdesk.IndicatorFilter, bounds []time.Time) ([]TrendPoint, error) {
 	a := opsdesk.ActorFrom(ctx)
 	switch {
@@ -54,231 +57,175 @@ func (d *DB) IndicatorTrend(ctx context.Context, f opsdesk.IndicatorFilter, boun
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	err := d.inTx(ctx, "store.IndicatorTrend", func(tx *Tx) error {
-		q := trendQuery{tx: tx, f: f, points: out, now: tx.now.UnixMilli()}
-		for _, step := range []func(context.Context) error{q.created, q.resolved, q.backlog, q.sla} {
-			if err := step(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	if err := d.trendRead(ctx, f, out); err != nil {
+		return nil, wrapErr("store.IndicatorTrend", err)
 	}
 	return out, nil
 }
 
-// trendQuery holds what the trend's queries share: the filter, the periods being filled and now.
-type trendQuery struct {
-	tx     *Tx
-	f      opsdesk.IndicatorFilter
-	points []TrendPoint
-	now    int64
-}
-
-// where returns the ticket filter as SQL conditions on the alias t, starting "1 = 1", as the
-// indicators apply it: the ticket's current customer, environment kind, severity, level, channel.
-func (q trendQuery) where() (string, []any) {
-	conds := []string{"1 = 1"}
-	var args []any
-	if q.f.CustomerID != 0 {
-		conds, args = append(conds, "t.customer_id = ?"), append(args, q.f.CustomerID)
+// trendRead fills the points in two lanes run at once, each in its own read-only transaction on
+// its own connection, as Indicators does (indicatorLanes: on PostgreSQL both share one
+// snapshot; on SQLite each sees the database as of its first read, both made before any
+// figure is computed): the tickets' series (created, backlog, resolved) and the clocks' (SLA).
+// A read never waits for the writers (on SQLite the writers share one write transaction).
+func (d *DB) trendRead(ctx context.Context, f opsdesk.IndicatorFilter, points []TrendPoint) error {
+	now := d.Now().UTC()
+	opts := &sql.TxOptions{ReadOnly: true}
+	if d.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
 	}
-	if q.f.EnvKind != "" {
-		conds = append(conds, "t.environment_id IN (SELECT id FROM environments WHERE kind = ?)")
-		args = append(args, string(q.f.EnvKind))
-	}
-	if q.f.Severity != "" {
-		conds, args = append(conds, "t.severity = ?"), append(args, q.f.Severity)
-	}
-	if q.f.Level != "" {
-		lv, _ := opsdesk.ParseLevel(string(q.f.Level))
-		conds, args = append(conds, "t.level = ?"), append(args, string(lv))
-	}
-	if q.f.Channel != "" {
-		conds, args = append(conds, "t.channel = ?"), append(args, string(q.f.Channel))
-	}
-	return strings.Join(conds, " AND "), args
-}
-
-// joined names a table joined to its tickets t, or alone when no ticket filter is set.
-func (q trendQuery) joined(table, alias string) string {
-	if q.f.CustomerID == 0 && q.f.EnvKind == "" && q.f.Severity == "" && q.f.Level == "" && q.f.Channel == "" {
-		return table + " " + alias
-	}
-	return table + " " + alias + " JOIN tickets t ON t.id = " + alias + ".ticket_id"
-}
-
-// span is the whole range of the periods, in milliseconds.
-func (q trendQuery) span() (int64, int64) {
-	return q.points[0].From.UnixMilli(), q.points[len(q.points)-1].To.UnixMilli()
-}
-
-// counts runs a query answering (period, count) rows and stores each count with set.
-func (q trendQuery) counts(ctx context.Context, sqlText string, args []any, set func(p *TrendPoint, n int)) error {
-	return q.rows(ctx, sqlText, args, func(v []int) {
-		if v[0] >= 0 && v[0] < len(q.points) {
-			set(&q.points[v[0]], v[1])
+	var txs [2]*sql.Tx
+	for i := range txs {
+		tx, err := d.db.BeginTx(ctx, opts)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
 		}
-	})
+		defer tx.Rollback()
+		txs[i] = tx
+	}
+	if d.dialect == Postgres {
+		var snap string
+		if err := txs[0].QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snap); err != nil {
+			return fmt.Errorf("export snapshot: %w", err)
+		}
+		if _, err := txs[1].ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snap+`'`); err != nil {
+			return fmt.Errorf("import snapshot: %w", err)
+		}
+	}
+	for _, tx := range txs {
+		if d.dialect == Postgres {
+			if err := pgIndicatorSettings(ctx, tx); err != nil {
+				return err
+			}
+			continue
+		}
+		var n int // starts the snapshot now
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'tickets'`).Scan(&n); err != nil {
+			return fmt.Errorf("start snapshot: %w", err)
+		}
+	}
+	type step struct {
+		name string
+		run  func(trendQuery, context.Context) error
+	}
+	lanes := [2][]step{{{"created and backlog", trendQuery.createdAndBacklog}, {"resolved", trendQuery.resolved}},
+		{{"sla", trendQuery.sla}}}
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, lane := range lanes {
+		wg.Go(func() {
+			q := trendQuery{indicatorQuery: indicatorQuery{tx: &Tx{tx: txs[i], db: d, now: now}, f: f,
+				from: f.From.UnixMilli(), to: f.To.UnixMilli(), now: now.UnixMilli()}, points: points}
+			for _, st := range lane {
+				if err := st.run(q, ctx); err != nil {
+					errs[i] = fmt.Errorf("%s: %w", st.name, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return err
+	}
+	return txs[0].Commit()
 }
 
-// rows runs a query of integer columns and hands each row to fn, the rows closed on return.
-func (q trendQuery) rows(ctx context.Context, sqlText string, args []any, fn func([]int)) error {
-	rs, err := q.tx.query(ctx, sqlText, args...)
+// trendQuery is an indicatorQuery over the whole span of the periods being filled.
+type trendQuery struct {
+	indicatorQuery
+	points []TrendPoint
+}
+
+// spans counts, per period i from first on, the rows of arm whose instant col is in [From, To) of
+// period i, and with last, in bucket n, those at or after the end of the last period. arm is
+// "SELECT %s, COUNT(*) FROM … WHERE …" with its arguments, %s standing for the period, and may
+// count more than one column. It returns the counts by bucket, 0 to n, then by column. Read
+// alone, an index's range is counted far faster than its rows are grouped by an expression
+// naming the period (a CASE, see bucket), so the query is a UNION ALL of one range count per
+// period; but when arm joins the tickets (a ticket filter on another table, see via) one
+// grouped pass joins each row once, where a join per period would cost more (on PostgreSQL, a
+// scan of the tickets each).
+func (q trendQuery) spans(ctx context.Context, first int, last bool, arm, col string, args []any) ([][]int, error) {
+	n := len(q.points)
+	end := q.points[n-1].To.UnixMilli()
+	var sqlText string
+	var all []any
+	if strings.Contains(arm, " JOIN tickets t ON ") {
+		b, bargs := q.bucket(col)
+		sqlText = fmt.Sprintf(arm, b) + ` AND ` + col + ` >= ?`
+		all = slices.Concat(bargs, args, []any{q.points[first].From.UnixMilli()})
+		if !last {
+			sqlText += ` AND ` + col + ` < ?`
+			all = append(all, end)
+		}
+		sqlText += ` GROUP BY 1`
+	} else {
+		var parts []string
+		for i := first; i < n; i++ {
+			all = append(slices.Concat(all, args), q.points[i].From.UnixMilli(), q.points[i].To.UnixMilli())
+			parts = append(parts, fmt.Sprintf(arm, strconv.Itoa(i))+` AND `+col+` >= ? AND `+col+` < ?`)
+		}
+		if last {
+			all = append(slices.Concat(all, args), end)
+			parts = append(parts, fmt.Sprintf(arm, strconv.Itoa(n))+` AND `+col+` >= ?`)
+		}
+		sqlText = strings.Join(parts, "\nUNION ALL\n")
+	}
+	rs, err := q.tx.query(ctx, sqlText, all...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rs.Close()
 	cols, err := rs.Columns()
 	if err != nil {
-		return err
+		return nil, err
+	}
+	out := make([][]int, n+1)
+	for i := range out {
+		out[i] = make([]int, len(cols)-1)
 	}
 	vals := make([]sql.NullInt64, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	out := make([]int, len(cols))
 	for rs.Next() {
 		if err := rs.Scan(ptrs...); err != nil {
-			return err
+			return nil, err
 		}
-		for i, v := range vals {
-			out[i] = int(v.Int64)
-		}
-		fn(out)
-	}
-	return rs.Err()
-}
-
-// created: tickets whose created_at falls in each period.
-func (q trendQuery) created(ctx context.Context) error {
-	b, bargs := q.bucket("t.created_at")
-	w, args := q.where()
-	from, to := q.span()
-	return q.counts(ctx, `SELECT `+b+`, COUNT(*) FROM tickets t WHERE `+w+` AND t.created_at >= ? AND t.created_at < ? GROUP BY 1`,
-		slices.Concat(bargs, args, []any{from, to}), func(pt *TrendPoint, n int) { pt.TicketsCreated = n })
-}
-
-// resolved: tickets with at least one resolution in each period, once per ticket and period.
-func (q trendQuery) resolved(ctx context.Context) error {
-	b, bargs := q.bucket("e.at")
-	w, args := q.where()
-	from, to := q.span()
-	return q.counts(ctx, `SELECT `+b+`, COUNT(DISTINCT e.ticket_id) FROM `+q.joined("ticket_events", "e")+`
-		WHERE e.field = 'status' AND e.kind = 'change' AND e.new_value = 'resolved' AND e.at >= ? AND e.at < ? AND `+w+`
-		GROUP BY 1`, slices.Concat(bargs, []any{from, to}, args), func(pt *TrendPoint, n int) { pt.TicketsResolved = n })
-}
-
-// backlog: at the end T of each period, the tickets created before T whose status at T was new,
-// open or waiting_customer. It is counted back from the present: a ticket's status at T is its
-// current one undone by its status changes since (each changes the ticket's membership by
-// active(new_value) − active(old_value)), so
-//
-//	backlog(T) = active tickets created before T − Σ those changes at or after T of tickets created before T
-//
-// which reads the active tickets and the status changes since the first period's end once,
-// grouped by the periods their instants fall in (bucket), with no per-ticket lookup.
-func (q trendQuery) backlog(ctx context.Context) error {
-	w, args := q.where()
-	n := len(q.points)
-	firstEnd, lastEnd := q.points[0].To.UnixMilli(), q.points[n-1].To.UnixMilli()
-	created, cargs := q.bucket("t.created_at")
-	// active[lo]: active tickets created in bucket lo, counted at every period end from lo on.
-	active := make([]int, n+1)
-	err := q.rows(ctx, `SELECT `+created+`, COUNT(*) FROM tickets t
-		WHERE `+w+` AND t.active = TRUE AND t.created_at < ? GROUP BY 1`, slices.Concat(cargs, args, []any{lastEnd}),
-		func(v []int) { active[v[0]] += v[1] })
-	if err != nil {
-		return err
-	}
-	// changes[i]: the status changes to undo at period end i, as a difference array: a change at
-	// instant a of a ticket created at c counts at every end T with c < T <= a.
-	changes := make([]int, n+1)
-	at, aargs := q.bucket("e.at")
-	const isActive = `IN ('new', 'open', 'waiting_customer') THEN 1 ELSE 0 END`
-	err = q.rows(ctx, `SELECT `+created+`, `+at+`, SUM((CASE WHEN e.new_value `+isActive+`) - (CASE WHEN e.old_value `+isActive+`))
-		FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
-		WHERE e.field = 'status' AND e.kind = 'change' AND e.at >= ? AND t.created_at < ? AND `+w+` GROUP BY 1, 2`,
-		slices.Concat(cargs, aargs, []any{firstEnd, lastEnd}, args), func(v []int) {
-			if lo, hi := v[0], v[1]; lo < hi {
-				changes[lo] += v[2]
-				changes[hi] -= v[2]
+		if i := vals[0].Int64; i >= 0 && int(i) <= n {
+			for k, v := range vals[1:] {
+				out[i][k] += int(v.Int64)
 			}
-		})
-	if err != nil {
-		return err
+		}
 	}
-	runActive, runChanges := 0, 0
-	for i := range q.points {
-		runActive += active[i]
-		runChanges += changes[i]
-		q.points[i].Backlog = runActive - runChanges
-	}
-	return nil
+	return out, rs.Err()
 }
 
-// bucket is an SQL expression giving the index of the first period whose end is after the
-// instant col (n when none): an instant before the end of period i counts at that end.
+// counts is spans of one count.
+func (q trendQuery) counts(ctx context.Context, first int, last bool, arm, col string, args []any) ([]int, error) {
+	got, err := q.spans(ctx, first, last, arm, col, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(got))
+	for i, c := range got {
+		out[i] = c[0]
+	}
+	return out, nil
+}
+
+// bucket is an SQL expression giving the period of the instant col: the first whose end is
+// after it (n when none), so an instant in [From, To) of period i is in bucket i.
 func (q trendQuery) bucket(col string) (string, []any) {
 	var b strings.Builder
 	var args []any
 	b.WriteString("CASE")
-	for i, p := range q.points {
+	for i := range q.points { // the periods' bounds alone: the other lane writes their figures
 		fmt.Fprintf(&b, " WHEN %s < ? THEN %d", col, i)
-		args = append(args, p.To.UnixMilli())
+		args = append(args, q.points[i].To.UnixMilli())
 	}
 	fmt.Fprintf(&b, " ELSE %d END", len(q.points))
 	return b.String(), args
-}
-
-// sla: per period and clock with a target, met (stopped in the period, no deadline passed) and
-// breached (target passed in the period, before now).
-func (q trendQuery) sla(ctx context.Context) error {
-	stopped, sargs := q.bucket("c.stopped_at")
-	deadline, dargs := q.bucket("c.deadline")
-	w, args := q.where()
-	from, to := q.span()
-	clocks := q.joined("sla_clocks", "c")
-	rs, err := q.tx.query(ctx, `SELECT `+stopped+`, c.clock, COUNT(*), 0 FROM `+clocks+`
-		WHERE `+w+` AND c.target_s > 0 AND c.deadline IS NULL AND c.stopped AND c.stopped_at >= ? AND c.stopped_at < ?
-		GROUP BY 1, 2
-		UNION ALL
-		SELECT `+deadline+`, c.clock, 0, COUNT(*) FROM `+clocks+`
-		WHERE `+w+` AND c.target_s > 0 AND c.deadline >= ? AND c.deadline < ? AND c.deadline < ?
-		GROUP BY 1, 2`, slices.Concat(sargs, args, []any{from, to}, dargs, args, []any{from, to, q.now})...)
-	if err != nil {
-		return err
-	}
-	defer rs.Close()
-	got := make([]map[string]opsdesk.SLACompliance, len(q.points))
-	for rs.Next() {
-		var i, met, breached int
-		var clock string
-		if err := rs.Scan(&i, &clock, &met, &breached); err != nil {
-			return err
-		}
-		if i < 0 || i >= len(q.points) {
-			continue
-		}
-		if got[i] == nil {
-			got[i] = map[string]opsdesk.SLACompliance{}
-		}
-		g := got[i][clock]
-		g.Met, g.Breached = g.Met+met, g.Breached+breached
-		got[i][clock] = g
-	}
-	if err := rs.Err(); err != nil {
-		return err
-	}
-	for i := range q.points {
-		for _, k := range sla.ClockKinds {
-			c := got[i][string(k)]
-			c.Clock = string(k)
-			q.points[i].SLA = append(q.points[i].SLA, c)
-		}
-	}
-	return nil
 }

@@ -45,6 +45,16 @@ func (d *DB) Plan(ctx context.Context, now time.Time, f plan.Filter) (*PlanView,
 	if !opsdesk.ActorFrom(ctx).IsStaff() {
 		return nil, opsdesk.Forbidden("only the vendor's team reads the plan")
 	}
+	// The 90-day handling times are read on another connection meanwhile (a core each).
+	type handlingResult struct {
+		h   map[plan.HandlingKey]int64
+		err error
+	}
+	hch := make(chan handlingResult, 1)
+	go func() {
+		h, err := d.PlanHandling(ctx, now)
+		hch <- handlingResult{h, err}
+	}()
 	items, err := d.PlanItems(ctx, now)
 	if err != nil {
 		return nil, err
@@ -62,7 +72,8 @@ func (d *DB) Plan(ctx context.Context, now time.Time, f plan.Filter) (*PlanView,
 	if v.Agents, err = d.PlanAgents(ctx); err != nil {
 		return nil, err
 	}
-	handling, err := d.PlanHandling(ctx, now)
+	hr := <-hch
+	handling, err := hr.h, hr.err
 	if err != nil {
 		return nil, err
 	}
