@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 )
@@ -32,76 +31,23 @@ func indicatorSteps(d Dialect) [2][]indicatorStep {
 	return [2][]indicatorStep{a, b}
 }
 
-// indicatorLanes runs the two lanes of indicatorSteps at once, each in its own read-only
-// transaction on its own connection (a database reads with one core per connection):
-//   - PostgreSQL: both transactions are REPEATABLE READ and share one snapshot (the second
-//     imports the first's, pg_export_snapshot): every figure sees the same committed state;
-//   - SQLite: each is a deferred transaction that never takes the write lock; each sees the
-//     database as of its first read (WAL snapshot), and both make that read before any figure
-//     is computed. A write committed in the microseconds between those two reads is seen by
-//     one lane and not the other — the figures of each lane are consistent among themselves,
-//     and the two lanes differ at most by the changes of that instant.
-//
-// Every lane uses the same instant now.
+// indicatorLanes runs the two lanes of indicatorSteps at once through readLanes (its comment says
+// what each lane sees on each engine), every step at the same instant now.
 func (d *DB) indicatorLanes(ctx context.Context, f opsdesk.IndicatorFilter, out *opsdesk.Indicators) error {
 	now := d.Now().UTC()
-	opts := &sql.TxOptions{ReadOnly: true}
-	if d.dialect == Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	var txs [2]*sql.Tx
-	for i := range txs {
-		tx, err := d.db.BeginTx(ctx, opts)
-		if err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		defer tx.Rollback()
-		txs[i] = tx
-	}
-	if d.dialect == Postgres {
-		var snap string
-		if err := txs[0].QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snap); err != nil {
-			return fmt.Errorf("export snapshot: %w", err)
-		}
-		if _, err := txs[1].ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snap+`'`); err != nil {
-			return fmt.Errorf("import snapshot: %w", err)
-		}
-		for _, tx := range txs {
-			if err := pgIndicatorSettings(ctx, tx); err != nil {
-				return err
-			}
-		}
-	} else {
-		for _, tx := range txs { // start both snapshots now
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'tickets'`).Scan(&n); err != nil {
-				return fmt.Errorf("start snapshot: %w", err)
-			}
-		}
-	}
-	var wg sync.WaitGroup
-	var errs [2]error
-	for i, lane := range indicatorSteps(d.dialect) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			q := indicatorQuery{tx: &Tx{tx: txs[i], db: d, now: now}, f: f, from: f.From.UnixMilli(), to: f.To.UnixMilli(),
-				now: now.UnixMilli()}
+	var lanes []func(*Tx) error
+	for _, lane := range indicatorSteps(d.dialect) {
+		lanes = append(lanes, func(tx *Tx) error {
+			q := indicatorQuery{tx: tx, f: f, from: f.From.UnixMilli(), to: f.To.UnixMilli(), now: now.UnixMilli()}
 			for _, st := range lane {
 				if err := st.run(q, ctx, out); err != nil {
-					errs[i] = fmt.Errorf("%s: %w", st.name, err)
-					return
+					return fmt.Errorf("%s: %w", st.name, err)
 				}
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return txs[0].Commit()
+	return d.readLanes(ctx, now, lanes...)
 }
 
 // pgIndicatorSettings sets, for one PostgreSQL transaction of Indicators: each period planned for

@@ -3,12 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
@@ -63,72 +61,29 @@ func (d *DB) IndicatorTrend(ctx context.Context, f opsdesk.IndicatorFilter, boun
 	return out, nil
 }
 
-// trendRead fills the points in two lanes run at once, each in its own read-only transaction on
-// its own connection, as Indicators does (indicatorLanes: on PostgreSQL both share one
-// snapshot; on SQLite each sees the database as of its first read, both made before any
-// figure is computed): the tickets' series (created, backlog, resolved) and the clocks' (SLA).
-// A read never waits for the writers (on SQLite the writers share one write transaction).
+// trendRead fills the points in two lanes run at once through readLanes, as Indicators does:
+// the tickets' series (created, backlog, resolved) and the clocks' (SLA).
 func (d *DB) trendRead(ctx context.Context, f opsdesk.IndicatorFilter, points []TrendPoint) error {
 	now := d.Now().UTC()
-	opts := &sql.TxOptions{ReadOnly: true}
-	if d.dialect == Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	var txs [2]*sql.Tx
-	for i := range txs {
-		tx, err := d.db.BeginTx(ctx, opts)
-		if err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		defer tx.Rollback()
-		txs[i] = tx
-	}
-	if d.dialect == Postgres {
-		var snap string
-		if err := txs[0].QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snap); err != nil {
-			return fmt.Errorf("export snapshot: %w", err)
-		}
-		if _, err := txs[1].ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snap+`'`); err != nil {
-			return fmt.Errorf("import snapshot: %w", err)
-		}
-	}
-	for _, tx := range txs {
-		if d.dialect == Postgres {
-			if err := pgIndicatorSettings(ctx, tx); err != nil {
-				return err
-			}
-			continue
-		}
-		var n int // starts the snapshot now
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'tickets'`).Scan(&n); err != nil {
-			return fmt.Errorf("start snapshot: %w", err)
-		}
-	}
 	type step struct {
 		name string
 		run  func(trendQuery, context.Context) error
 	}
-	lanes := [2][]step{{{"created and backlog", trendQuery.createdAndBacklog}, {"resolved", trendQuery.resolved}},
-		{{"sla", trendQuery.sla}}}
-	var errs [2]error
-	var wg sync.WaitGroup
-	for i, lane := range lanes {
-		wg.Go(func() {
-			q := trendQuery{indicatorQuery: indicatorQuery{tx: &Tx{tx: txs[i], db: d, now: now}, f: f,
-				from: f.From.UnixMilli(), to: f.To.UnixMilli(), now: now.UnixMilli()}, points: points}
+	var lanes []func(*Tx) error
+	for _, lane := range [][]step{{{"created and backlog", trendQuery.createdAndBacklog}, {"resolved", trendQuery.resolved}},
+		{{"sla", trendQuery.sla}}} {
+		lanes = append(lanes, func(tx *Tx) error {
+			q := trendQuery{indicatorQuery: indicatorQuery{tx: tx, f: f, from: f.From.UnixMilli(), to: f.To.UnixMilli(),
+				now: now.UnixMilli()}, points: points}
 			for _, st := range lane {
 				if err := st.run(q, ctx); err != nil {
-					errs[i] = fmt.Errorf("%s: %w", st.name, err)
-					return
+					return fmt.Errorf("%s: %w", st.name, err)
 				}
 			}
+			return nil
 		})
 	}
-	wg.Wait()
-	if err := errors.Join(errs[:]...); err != nil {
-		return err
-	}
-	return txs[0].Commit()
+	return d.readLanes(ctx, now, lanes...)
 }
 
 // trendQuery is an indicatorQuery over the whole span of the periods being filled.
