@@ -195,6 +195,17 @@ func testDemo(t *testing.T, s *demoSite) {
 			t.Errorf("%s: dashboard %s, API %d", c.name, c.dashboard, c.api)
 		}
 	}
+	// The articles that solved tickets are named by their titles (read in one go), not by the
+	// "#id" the table falls back to.
+	solving := s.csv("/dashboard.csv?table=articles" + q)
+	if len(solving) == 0 {
+		t.Error("the dashboard lists no article that solved a ticket")
+	}
+	for id, row := range solving {
+		if len(row) < 2 || strings.TrimSpace(row[0]) == "" || row[0] == "#"+id || row[1] == "0" {
+			t.Errorf("solving article %s: row %q, want its title and its tickets", id, row)
+		}
+	}
 	for k, row := range sat {
 		if avg, err := strconv.ParseFloat(k, 64); err != nil || got.CSATAverage == nil || abs(avg-*got.CSATAverage) > 0.01 {
 			t.Errorf("satisfaction: dashboard %q %v, API %v", k, row, got.CSATAverage)

@@ -126,6 +126,16 @@ func TestArticleVisibility(t *testing.T) {
 					t.Errorf("%s: article %q: %v, want not found", c.who, a.Texts[0].Title, err)
 				}
 			}
+			// The titles read in one go follow the same rule.
+			titles, err := db.ArticleTitles(c.ctx, append(ids(everything), 999_999))
+			if err != nil || !sameIDs(ids(titles), ids(c.want)) {
+				t.Errorf("%s: titles = %v, %v, want %v", c.who, ids(titles), err, ids(c.want))
+			}
+			for _, got := range titles {
+				if len(got.Texts) == 0 || got.Texts[0].Title == "" || got.Texts[0].Body != "" {
+					t.Errorf("%s: titles of %d = %+v, want the title without the body", c.who, got.ID, got.Texts)
+				}
+			}
 			list, next, err := db.ListArticles(c.ctx, opsdesk.ArticleFilter{})
 			if err != nil || next != "" {
 				t.Fatalf("%s: list: %v, %q", c.who, err, next)
@@ -141,6 +151,9 @@ func TestArticleVisibility(t *testing.T) {
 		}
 		if _, err := db.ArticleByID(context.Background(), pub.ID); opsdesk.ErrorKind(err) != opsdesk.KindAuth {
 			t.Errorf("anonymous read: %v", err)
+		}
+		if _, err := db.ArticleTitles(context.Background(), []int64{pub.ID}); opsdesk.ErrorKind(err) != opsdesk.KindAuth {
+			t.Errorf("anonymous titles: %v", err)
 		}
 		// Revisions are for staff.
 		if _, err := db.ArticleRevisions(as(f.custA), pub.ID); opsdesk.ErrorKind(err) != opsdesk.KindForbidden {

@@ -223,6 +223,33 @@ func (d *DB) ArticleByID(ctx context.Context, id int64) (*opsdesk.Article, error
 	return arts[0], nil
 }
 
+// ArticleTitles returns, in one read, the articles among ids the caller may read (the rule of
+// ArticleByID) with their titles only — no bodies, steps or usage counts: the labels of lists
+// such as the dashboard's solving articles. Ids that do not exist or that the caller may not
+// read are left out. Errors: unauthenticated.
+func (d *DB) ArticleTitles(ctx context.Context, ids []int64) ([]*opsdesk.Article, error) {
+	a := opsdesk.ActorFrom(ctx)
+	if a.Role == "" {
+		return nil, opsdesk.Unauthenticated("log in first")
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list := make([]any, len(ids))
+	for i, id := range ids {
+		list[i] = id
+	}
+	in, list := inList(list)
+	reach, args := articleReach(a)
+	arts, err := readArticles(ctx, d.query, `SELECT `+articleColumns+` FROM articles a WHERE a.id `+in+reach,
+		append(list, args...), readTitles)
+	if err != nil {
+		return nil, opsdesk.Internal("store.ArticleTitles", err)
+	}
+	forReader(a, arts)
+	return arts, nil
+}
+
 // articleInTx reads an article inside a transaction for a change, locking its row on
 // PostgreSQL. Errors: not found.
 func (tx *Tx) articleInTx(ctx context.Context, id int64) (*opsdesk.Article, error) {

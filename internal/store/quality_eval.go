@@ -36,11 +36,12 @@ func (d *DB) EvaluateQualityTargets(ctx context.Context, now time.Time) ([]*opsd
 	}
 	var out []*opsdesk.QualityResult
 	var errs []error
+	measured := map[opsdesk.IndicatorFilter]*opsdesk.Indicators{} // targets of one filter and period share one read
 	for _, t := range targets {
 		if !t.Active {
 			continue
 		}
-		r, err := d.evaluateQualityTarget(ctx, t, now)
+		r, err := d.evaluateQualityTarget(ctx, t, now, measured)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("quality target %d: %w", t.ID, err))
 			continue
@@ -50,19 +51,26 @@ func (d *DB) EvaluateQualityTargets(ctx context.Context, now time.Time) ([]*opsd
 	return out, errors.Join(errs...)
 }
 
-// evaluateQualityTarget measures one target over its last complete period, then records the
-// result and, when missed, the proposed action in one transaction.
-func (d *DB) evaluateQualityTarget(ctx context.Context, t *opsdesk.QualityTarget, now time.Time) (*opsdesk.QualityResult, error) {
+// evaluateQualityTarget measures one target over its last complete period (read once per filter
+// and period through measured), then records the result and, when missed, the proposed action
+// in one transaction.
+func (d *DB) evaluateQualityTarget(ctx context.Context, t *opsdesk.QualityTarget, now time.Time,
+	measured map[opsdesk.IndicatorFilter]*opsdesk.Indicators) (*opsdesk.QualityResult, error) {
 	start, end := t.LastPeriod(now)
-	ind, err := d.Indicators(ctx, opsdesk.IndicatorFilter{From: start, To: end, CustomerID: t.CustomerID, Severity: t.Severity})
-	if err != nil {
-		return nil, err
+	f := opsdesk.IndicatorFilter{From: start, To: end, CustomerID: t.CustomerID, Severity: t.Severity}
+	ind := measured[f]
+	if ind == nil {
+		var err error
+		if ind, err = d.Indicators(ctx, f); err != nil {
+			return nil, err
+		}
+		measured[f] = ind
 	}
 	r := &opsdesk.QualityResult{TargetID: t.ID, PeriodStart: start, PeriodEnd: end}
 	r.Value, r.Measured = t.Indicator.Measure(ind)
 	r.Met = !r.Measured || t.Met(r.Value)
 	by := opsdesk.ActorFrom(ctx).Label
-	err = d.inTx(ctx, "store.EvaluateQualityTargets", func(tx *Tx) error {
+	err := d.inTx(ctx, "store.EvaluateQualityTargets", func(tx *Tx) error {
 		if err := tx.lock(ctx, "quality:"+strconv.FormatInt(t.ID, 10)); err != nil {
 			return err
 		}

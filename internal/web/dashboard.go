@@ -101,15 +101,17 @@ func (s *Server) dashIndicators(c *call, q dashQuery) ([]dashTable, error) {
 	for _, cu := range cs {
 		names.customers[cu.ID] = cu
 	}
-	for _, u := range v.ArticlesSolved {
-		a, err := s.db.ArticleByID(c.ctx, u.ArticleID)
-		if opsdesk.IsKind(err, opsdesk.KindNotFound) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
+	ids := make([]int64, len(v.ArticlesSolved))
+	for i, u := range v.ArticlesSolved {
+		ids[i] = u.ArticleID
+	}
+	arts, err := s.db.ArticleTitles(c.ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range arts {
 		if t := a.Text(c.lang); t != nil {
-			names.articles[u.ArticleID] = t.Title
+			names.articles[a.ID] = t.Title
 		}
 	}
 	return dashTables(c, v, names), nil
