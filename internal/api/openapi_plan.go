@@ -8,7 +8,7 @@ func planOperations() map[string]op {
 	p := Prefix + "/plan"
 	o := p + "/overrides"
 	return map[string]op{
-		"GET " + p: {summary: "The prioritised work list over open tickets and open project tasks, ranked by score and " +
+		"GET " + p: {summary: "The prioritised work list over open tickets, open project tasks and open occurrences of preventive work, ranked by score and " +
 			"placed by the current pins and moves, each row with its score terms (staff)",
 			query: []param{{"level", "support level: N1, N2, N3"}, {"domain", "the ticket's category or the task's component"},
 				{"agent", "an agent's email, or me"}, {"customer", "customer code"}},

@@ -40,8 +40,8 @@ type planTerm struct {
 // planOverride is an ops manager's pin or move of a plan item.
 type planOverride struct {
 	ID           int64   `json:"id"`
-	Kind         string  `json:"kind" enum:"ticket,task"`
-	ItemID       int64   `json:"item_id"`
+	Kind         string  `json:"kind" enum:"ticket,task,preventive"`
+	ItemID       int64   `json:"item_id" doc:"the ticket's, the project task's or the preventive occurrence's id"`
 	Pin          bool    `json:"pin"`
 	Position     int     `json:"position" doc:"1-based place for a move, 0 for a pin"`
 	Reason       string  `json:"reason"`
@@ -59,8 +59,8 @@ type planList struct {
 
 // newPlanOverride is the body of POST /plan/overrides.
 type newPlanOverride struct {
-	Kind     string `json:"kind" required:"true" enum:"ticket,task"`
-	ID       int64  `json:"id" required:"true" doc:"the ticket's or the project task's id"`
+	Kind     string `json:"kind" required:"true" enum:"ticket,task,preventive"`
+	ID       int64  `json:"id" required:"true" doc:"the ticket's, the project task's or the preventive occurrence's id; it must be open"`
 	Pin      bool   `json:"pin" doc:"pin to the top; exclusive with position"`
 	Position int    `json:"position" doc:"move to this 1-based place; exclusive with pin"`
 	Reason   string `json:"reason" required:"true"`

@@ -134,6 +134,7 @@ var domainFR = map[string]string{
 	"is required: say whether the problem is solved":                                         "est obligatoire : dites si le problème est réglé",
 
 	// Steering plan.
+	"must be ticket, task or preventive":                     "doit être ticket, tâche ou travail préventif",
 	"only an ops manager pins or moves plan items":           "seul un responsable Ops épingle ou déplace les éléments du plan",
 	"only an ops manager records absences":                   "seul un responsable Ops enregistre les absences",
 	"only an ops manager sets capacities":                    "seul un responsable Ops fixe les capacités",
@@ -288,6 +289,15 @@ var domainPatternsFR = []struct {
 	{regexp.MustCompile(`^group (.+) works at (N\d), not (N\d)$`), "le groupe %s travaille au niveau %s, pas %s", nil},
 	{regexp.MustCompile(`^no group (".*")$`), "aucun groupe %s", nil},
 	{regexp.MustCompile(`^no user (\d+)$`), "aucun utilisateur %s", nil},
+
+	// The plan's pins and moves.
+	{regexp.MustCompile(`^no ticket (\d+)$`), "aucun ticket %s", nil},
+	{regexp.MustCompile(`^no task (\d+)$`), "aucune tâche %s", nil},
+	{regexp.MustCompile(`^no preventive (\d+)$`), "aucune occurrence de travail préventif %s", nil},
+	{regexp.MustCompile(`^ticket (\d+) is no longer open: it is not in the plan$`), "le ticket %s n'est plus ouvert : il n'est pas dans le plan", nil},
+	{regexp.MustCompile(`^task (\d+) is no longer open: it is not in the plan$`), "la tâche %s n'est plus ouverte : elle n'est pas dans le plan", nil},
+	{regexp.MustCompile(`^preventive (\d+) is no longer open: it is not in the plan$`), "l'occurrence de travail préventif %s n'est plus ouverte : elle n'est pas dans le plan", nil},
+	{regexp.MustCompile(`^plan override (\d+) is not current$`), "l'intervention %s sur le plan n'est plus en vigueur", nil},
 
 	// Knowledge base on tickets.
 	{regexp.MustCompile(`^procedure (\d+) has no step (\d+) in (fr|en)$`), "la procédure %s n'a pas d'étape %s en %s", nil},

@@ -135,6 +135,8 @@ func TestDomain(t *testing.T) {
 		{opsdesk.LangFR, "a user with address a@b.example already exists", "un utilisateur avec l'adresse a@b.example existe déjà"},
 		{opsdesk.LangFR, `"x@" is not an email address`, `"x@" n'est pas une adresse e-mail`},
 		{opsdesk.LangFR, "domain a.example already belongs to customer ACME", "le domaine a.example appartient déjà au client ACME"},
+		{opsdesk.LangFR, "preventive 12 is no longer open: it is not in the plan", "l'occurrence de travail préventif 12 n'est plus ouverte : elle n'est pas dans le plan"},
+		{opsdesk.LangFR, "no task 7", "aucune tâche 7"},
 		{opsdesk.LangFR, "some rare message", "some rare message"},
 		{opsdesk.LangEN, "is required", "is required"},
 	}

@@ -23,8 +23,8 @@ type Override struct {
 
 // Validate checks the override, naming the faulty field.
 func (o *Override) Validate() error {
-	if o.Kind != KindTicket && o.Kind != KindTask {
-		return opsdesk.Invalid("kind", "must be ticket or task")
+	if o.Kind != KindTicket && o.Kind != KindTask && o.Kind != KindPreventive {
+		return opsdesk.Invalid("kind", "must be ticket, task or preventive")
 	}
 	if o.ID <= 0 {
 		return opsdesk.Invalid("id", "must be positive")

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
@@ -17,10 +19,12 @@ type PlanOverride struct {
 	SupersededBy string        `json:"superseded_by,omitempty"`
 }
 
-// AddPlanOverride records an ops manager's pin or move of a plan item with its reason. The
-// item's current override, if any, is marked superseded; nothing is rewritten otherwise, so
-// the history is kept. Ops managers and admins only. Errors: forbidden, invalid (the fields of
-// plan.Override.Validate).
+// AddPlanOverride records an ops manager's pin or move of a plan item (a ticket, a project task
+// or an occurrence of preventive work) with its reason. The item must be in the plan
+// (checkPlanItem). The item's current override, if any, is marked superseded; nothing is
+// rewritten otherwise, so the history is kept. Ops managers and admins only. Errors: forbidden,
+// invalid (the fields of plan.Override.Validate), not found (no such item), conflict (the item
+// is no longer open).
 func (d *DB) AddPlanOverride(ctx context.Context, o plan.Override) (*PlanOverride, error) {
 	a := opsdesk.ActorFrom(ctx)
 	if !a.CanManage() {
@@ -31,6 +35,9 @@ func (d *DB) AddPlanOverride(ctx context.Context, o plan.Override) (*PlanOverrid
 	}
 	out := &PlanOverride{Override: o}
 	err := d.inTx(ctx, "store.AddPlanOverride", func(tx *Tx) error {
+		if err := tx.checkPlanItem(ctx, o.Kind, o.ID); err != nil {
+			return err
+		}
 		out.Override.By, out.Override.At = a.Label, tx.now.Truncate(time.Millisecond)
 		if _, err := tx.exec(ctx, `UPDATE plan_overrides SET superseded_at = ?, superseded_by = ?
 			WHERE item_kind = ? AND item_id = ? AND superseded_at IS NULL`, tx.now.UnixMilli(), a.Label, o.Kind, o.ID); err != nil {
@@ -45,6 +52,38 @@ func (d *DB) AddPlanOverride(ctx context.Context, o plan.Override) (*PlanOverrid
 		return nil, err
 	}
 	return out, nil
+}
+
+// planItemOpen reads whether an item is open, in the sense PlanItems lists it: an active ticket,
+// an unfinished task of an open project, an occurrence of preventive work to do or in progress.
+var planItemOpen = map[plan.Kind]string{
+	plan.KindTicket: `SELECT active FROM tickets WHERE id = ?`,
+	plan.KindTask: `SELECT t.status <> 'done' AND p.closed_at IS NULL
+		FROM project_tasks t JOIN projects p ON p.id = t.project_id WHERE t.id = ?`,
+	plan.KindPreventive: `SELECT status IN ('todo', 'in_progress') FROM preventive_tasks WHERE id = ?`,
+}
+
+// checkPlanItem tells whether an override may name the item: it must exist and be open, the
+// same rule for every kind. An item that closes later keeps its override, which the ranking
+// ignores while the item is out of the plan (docs/plan.md, "Pins and moves"). Errors: not found
+// (no such item), conflict (closed, done, skipped or of a closed project).
+func (tx *Tx) checkPlanItem(ctx context.Context, kind plan.Kind, id int64) error {
+	q, ok := planItemOpen[kind]
+	if !ok {
+		return opsdesk.Invalid("kind", "must be ticket, task or preventive")
+	}
+	var open bool
+	err := tx.queryRow(ctx, q, id).Scan(&open)
+	if errors.Is(err, sql.ErrNoRows) {
+		return opsdesk.NotFound("no %s %d", kind, id)
+	}
+	if err != nil {
+		return fmt.Errorf("plan item %s %d: %w", kind, id, err)
+	}
+	if !open {
+		return opsdesk.Conflict("id", "%s %d is no longer open: it is not in the plan", kind, id)
+	}
+	return nil
 }
 
 // RemovePlanOverride ends a current override: it is marked superseded, and stays in the

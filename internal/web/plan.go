@@ -14,10 +14,10 @@ import (
 	"github.com/opsdesk/opsdesk/internal/store"
 )
 
-// The steering plan (docs/plan.md): one ranked list over open tickets and project tasks, each
-// row explained, with the ops manager's pins and moves, and the 8-week capacity plan with the
-// agents' capacity settings. Staff pages; the store refuses customers and lets only ops
-// managers and admins write.
+// The steering plan (docs/plan.md): one ranked list over open tickets, project tasks and
+// occurrences of preventive work, each row explained, with the ops manager's pins and moves (of
+// any kind of row), and the 8-week capacity plan with the agents' capacity settings. Staff
+// pages; the store refuses customers and lets only ops managers and admins write.
 
 // planPage is the data of /plan.
 type planPage struct {
@@ -26,6 +26,7 @@ type planPage struct {
 	Level, Domain, Agent, Customer string // the filters as asked
 	Levels, Agents, Customers      []option
 	Form                           *form // the form that failed, nil when none
+	FormAbove                      bool  // the failed pin or move has no row shown: its message goes above the list
 	History                        []planHistoryView
 	Weeks                          []string
 	CapLevels, CapAgents           []planCapLine
@@ -104,6 +105,8 @@ func (s *Server) showPlan(c *call, status int, failed *form) {
 	for _, r := range v.Rows {
 		p.Rows = append(p.Rows, planRowOf(c, v, r))
 	}
+	p.FormAbove = failed != nil && strings.HasPrefix(failed.ID, "ov-") &&
+		!slices.ContainsFunc(p.Rows, func(r planRowView) bool { return r.FormID == failed.ID })
 	p.Levels = []option{{Value: "", Label: c.T("plan.filter.all")}}
 	for _, l := range opsdesk.Levels {
 		p.Levels = append(p.Levels, option{Value: string(l), Label: string(l), Selected: string(l) == p.Level})
@@ -165,7 +168,11 @@ func overrideText(c *call, o plan.Override) string {
 }
 
 func planHistoryOf(c *call, o *store.PlanOverride) planHistoryView {
-	h := planHistoryView{Ref: fmt.Sprintf("%s %d", c.T("plan.kind."+string(o.Override.Kind)), o.Override.ID),
+	ref := strconv.FormatInt(o.Override.ID, 10)
+	if o.Override.Kind == plan.KindPreventive {
+		ref = store.PreventiveRef(o.Override.ID) // as its row names it
+	}
+	h := planHistoryView{Ref: c.T("plan.kind."+string(o.Override.Kind)) + " " + ref,
 		Text: when(o.Override.At) + " — " + overrideText(c, o.Override), State: c.T("plan.history.current")}
 	if !o.SupersededAt.IsZero() {
 		h.State = c.T("plan.history.ended", when(o.SupersededAt), o.SupersededBy)
@@ -226,7 +233,8 @@ func (s *Server) planOverride(c *call) {
 		o.Position = n
 	}
 	if _, err := s.db.AddPlanOverride(c.ctx, o); err != nil {
-		s.formError(c, f, err, func(status int) { s.showPlan(c, status, f) })
+		// A message about the item itself (kind, id: closed since) shows at the top of the form.
+		s.actionError(c, f, []string{"reason", "position"}, err, func(status int) { s.showPlan(c, status, f) })
 		return
 	}
 	c.redirect("/plan?done=plan_override")
