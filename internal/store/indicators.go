@@ -45,10 +45,22 @@ type indicatorQuery struct {
 
 // where returns the ticket filter as SQL conditions on the alias t, always starting "1 = 1".
 func (q indicatorQuery) where() (string, []any) {
+	return q.filterOn("t")
+}
+
+// rowWhere is where for the rows of another table under alias, read through via: the customer
+// is checked on the row itself, which carries its ticket's (migration 0028), the other filters
+// on the ticket joined.
+func (q indicatorQuery) rowWhere(alias string) (string, []any) {
+	return q.filterOn(alias)
+}
+
+// filterOn is the ticket filter with its customer condition on the alias cust.
+func (q indicatorQuery) filterOn(cust string) (string, []any) {
 	conds := []string{"1 = 1"}
 	var args []any
 	if q.f.CustomerID != 0 {
-		conds = append(conds, "t.customer_id = ?")
+		conds = append(conds, cust+".customer_id = ?")
 		args = append(args, q.f.CustomerID)
 	}
 	if q.f.EnvKind != "" {
@@ -73,7 +85,13 @@ func (q indicatorQuery) where() (string, []any) {
 
 // filtered tells whether a ticket filter is set (not counting the period).
 func (q indicatorQuery) filtered() bool {
-	return q.f.CustomerID != 0 || q.f.EnvKind != "" || q.f.Severity != "" || q.f.Level != "" || q.f.Channel != ""
+	return q.f.CustomerID != 0 || q.ticketFiltered()
+}
+
+// ticketFiltered tells whether a filter other than the customer is set: one that only the
+// ticket's own row can check.
+func (q indicatorQuery) ticketFiltered() bool {
+	return q.f.EnvKind != "" || q.f.Severity != "" || q.f.Level != "" || q.f.Channel != ""
 }
 
 // countIf is an aggregate counting the rows where cond holds: COUNT(*) FILTER on PostgreSQL
@@ -86,12 +104,13 @@ func (q indicatorQuery) countIf(cond string) string {
 }
 
 // via names a table read through the named index (on SQLite, see indexed), joined to its
-// tickets t when a ticket filter is set: the period's rows drive, each ticket is looked up. On
-// SQLite the CROSS JOIN keeps that order (its planner would otherwise walk a customer's tickets
-// and, for each, the period's rows of the named index: quadratic).
+// tickets t when a filter other than the customer is set (rowWhere checks the customer on the
+// row): the period's rows drive, each ticket is looked up. On SQLite the CROSS JOIN keeps that
+// order (its planner would otherwise walk a customer's tickets and, for each, the period's rows
+// of the named index: quadratic).
 func (q indicatorQuery) via(table, alias, index string) string {
 	from := q.indexed(table, alias, index)
-	if q.filtered() {
+	if q.ticketFiltered() {
 		join := " JOIN "
 		if q.tx.db.dialect == SQLite {
 			join = " CROSS JOIN "
@@ -249,7 +268,7 @@ func (q indicatorQuery) backlog(ctx context.Context, out *opsdesk.Indicators) er
 // reopens: reopenings ÷ resolutions, both status changes made in the period, each counted
 // through its own index.
 func (q indicatorQuery) reopens(ctx context.Context, out *opsdesk.Indicators) error {
-	w, args := q.where()
+	w, args := q.rowWhere("e")
 	if err := q.ints(ctx, `SELECT COUNT(*) FROM `+q.via("ticket_events", "e", "ticket_events_resolution_at")+`
 		WHERE `+w+` AND `+resolution+` AND e.at >= ? AND e.at < ?`, append(args, q.from, q.to), &out.Reopen.Den); err != nil {
 		return err

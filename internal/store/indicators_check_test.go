@@ -366,6 +366,8 @@ func TestIndicatorsIndependentCheck(t *testing.T) {
 			"N1":          with(func(f *opsdesk.IndicatorFilter) { f.Level = opsdesk.LevelN1 }),
 			"N3":          with(func(f *opsdesk.IndicatorFilter) { f.Level = opsdesk.LevelN3 }),
 			"mail":        with(func(f *opsdesk.IndicatorFilter) { f.Channel = opsdesk.ChannelMail }),
+			"acme minor":  with(func(f *opsdesk.IndicatorFilter) { f.CustomerID, f.Severity = s.f.acme.ID, "minor" }),
+			"globex N1":   with(func(f *opsdesk.IndicatorFilter) { f.CustomerID, f.Level = s.f.globex.ID, opsdesk.LevelN1 }),
 			"first day":   {From: s.from, To: s.from.Add(36 * time.Hour)},
 			"T1 waiting":  {From: s.from, To: s.from.Add(25 * time.Hour)},
 			"all time":    {From: time.Unix(0, 0), To: now.Add(time.Hour)},

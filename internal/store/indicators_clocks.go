@@ -17,7 +17,7 @@ import (
 // narrow indexes, one of the met clocks (counted) and one of all (counted and summed), which
 // costs less on both engines than one pass reading every column (migration 0023).
 func (q indicatorQuery) clocks(ctx context.Context, out *opsdesk.Indicators) error {
-	w, args := q.where()
+	w, args := q.rowWhere("c")
 	breached := `SELECT `
 	var bargs []any
 	counts := make([]int, len(sla.ClockKinds))
@@ -65,7 +65,7 @@ type stoppedStats struct {
 
 // stoppedClocks counts the clocks stopped in the period, per clock.
 func (q indicatorQuery) stoppedClocks(ctx context.Context) (map[string]stoppedStats, error) {
-	w, args := q.where()
+	w, args := q.rowWhere("c")
 	out := map[string]stoppedStats{}
 	for _, k := range sla.ClockKinds {
 		var st stoppedStats
@@ -101,7 +101,7 @@ func (q indicatorQuery) duration(ctx context.Context, clock string, n int, sum i
 	if n == 0 {
 		return opsdesk.DurationStats{}, nil
 	}
-	w, args := q.where()
+	w, args := q.rowWhere("c")
 	args = append(args, clock, q.from, q.to)
 	rank := (90*n + 99) / 100 // ceil(0.9 n), 1-based
 	s := opsdesk.DurationStats{Count: n, Mean: time.Duration(sum/int64(n)) * time.Millisecond}

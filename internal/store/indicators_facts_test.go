@@ -128,7 +128,7 @@ func TestIndicatorFactsKept(t *testing.T) {
 		if _, err := db.SQL().Exec(`UPDATE tickets SET ind_resolutions = 0, ind_resolved_first = NULL, ind_start_level = NULL, ind_flags = 0`); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SQL().Exec(backfillSQL(t, db.Dialect())); err != nil {
+		if _, err := db.SQL().Exec(backfillSQL(t, db.Dialect(), 23)); err != nil {
 			t.Fatal(err)
 		}
 		check("written by the migration's backfill")
@@ -154,24 +154,59 @@ func readFacts(t *testing.T, db *store.DB) map[int64]ticketFacts {
 	return out
 }
 
-// backfillSQL is the part of migration 0023 that computes the facts of an existing history.
-func backfillSQL(t testing.TB, d store.Dialect) string {
+// backfillSQL is the part of a migration between its "-- backfill" and "-- end backfill"
+// lines: what it computes over the rows written before it.
+func backfillSQL(t testing.TB, d store.Dialect, version int) string {
 	t.Helper()
 	ms, err := store.Migrations(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.Version == 23 {
+		if m.Version == version {
 			_, rest, ok1 := strings.Cut(m.SQL, "-- backfill")
 			body, _, ok2 := strings.Cut(rest, "-- end backfill")
 			if !ok1 || !ok2 {
-				t.Fatal("migration 0023 has no backfill section")
+				t.Fatalf("migration %04d has no backfill section", version)
 			}
 			_, body, _ = strings.Cut(body, "\n") // the rest of the marker's line
 			return body
 		}
 	}
-	t.Fatal("no migration 0023")
+	t.Fatalf("no migration %04d", version)
 	return ""
+}
+
+// TestCustomerOnFacts: every clock and history line written through the store's own paths
+// (seedIndicators: two customers, take, pause, resolve, reopen, escalate, re-severity, the SLA
+// scheduler) carries its ticket's customer, which the indicators filter on (migration 0028);
+// and the migration's backfill, run again over rows without it, writes the same.
+func TestCustomerOnFacts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seedIndicators(t, db)
+		check := func(when string) {
+			t.Helper()
+			for _, table := range []string{"sla_clocks", "ticket_events"} {
+				var rows, wrong, customers int
+				err := db.SQL().QueryRow(`SELECT COUNT(*), SUM(CASE WHEN x.customer_id IS NULL OR x.customer_id <> t.customer_id THEN 1 ELSE 0 END),
+					COUNT(DISTINCT x.customer_id) FROM `+table+` x JOIN tickets t ON t.id = x.ticket_id`).Scan(&rows, &wrong, &customers)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rows == 0 || customers < 2 || wrong != 0 {
+					t.Errorf("%s: %s: %d rows over %d customers, %d without their ticket's customer", when, table, rows, customers, wrong)
+				}
+			}
+		}
+		check("written by the store")
+		for _, table := range []string{"sla_clocks", "ticket_events"} {
+			if _, err := db.SQL().Exec(`UPDATE ` + table + ` SET customer_id = NULL`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.SQL().Exec(backfillSQL(t, db.Dialect(), 28)); err != nil {
+			t.Fatal(err)
+		}
+		check("written by the migration's backfill")
+	})
 }

@@ -13,7 +13,7 @@ import (
 // superseded left out: all opened, less the superseded, and the answered ones — three counts
 // over three indexes, which costs less than reading the state and rating of every survey.
 func (q indicatorQuery) surveys(ctx context.Context, out *opsdesk.Indicators) error {
-	w, args := q.where()
+	w, args := q.rowWhere("s")
 	args = append(args, q.from, q.to)
 	var opened, superseded, sum int
 	if err := q.ints(ctx, `SELECT COUNT(*) FROM `+q.via("surveys", "s", "surveys_ind_opened")+`
@@ -53,10 +53,10 @@ func (q indicatorQuery) knowledge(ctx context.Context, out *opsdesk.Indicators) 
 		return err
 	}
 	w, args := q.where()
-	// Driven by whichever side is smaller (both give the same counts): the links, each
-	// ticket looked up (unfiltered, in the narrow index of its resolution facts); or the
-	// tickets resolved in the period (counted by the step resolved, run before in this lane),
-	// each looked up in the links.
+	// Driven by whichever side is smaller (both give the same counts): the links, each ticket
+	// looked up (in the narrow index of its resolution facts and customer, unless another
+	// filter needs the ticket's row); or the tickets resolved in the period (counted by the
+	// step resolved, run before in this lane), each looked up in the links.
 	var links int
 	if err := q.ints(ctx, `SELECT COUNT(*) FROM ticket_articles`, nil, &links); err != nil {
 		return err
@@ -81,7 +81,7 @@ func (q indicatorQuery) knowledge(ctx context.Context, out *opsdesk.Indicators) 
 	} else {
 		in, inArgs := q.resolvedIn()
 		tickets := "tickets t"
-		if !q.filtered() {
+		if !q.ticketFiltered() {
 			tickets = q.indexed("tickets", "t", "tickets_ind_id")
 		}
 		rs, err = q.tx.query(ctx, `SELECT ta.article_id, COUNT(*) FROM ticket_articles ta JOIN `+tickets+` ON t.id = ta.ticket_id

@@ -10,8 +10,9 @@ import (
 
 // seedSteeringClocks writes the three SLA clocks of every ticket of the work table bench_seed
 // (seedSteeringDesk), and the active tickets' next deadlines. Business time is a quarter of the
-// real time on the office calendar, all of it on the 24/7 one (fb).
-func seedSteeringClocks(db *store.DB, exec func(string, ...any), now int64, cancelAt string) {
+// real time on the office calendar, all of it on the 24/7 one (fb). cust is the SQL of the
+// ticket's customer.
+func seedSteeringClocks(db *store.DB, exec func(string, ...any), now int64, cancelAt, cust string) {
 	type clock struct {
 		name, target, stopped, stopAt, real, paused string
 	}
@@ -37,13 +38,13 @@ func seedSteeringClocks(db *store.DB, exec func(string, ...any), now int64, canc
 		deadline := fmt.Sprintf(`CASE WHEN (%[1]s) > 0 AND NOT (%[4]s) AND (NOT (%[2]s) OR %[3]s > (%[1]s) * CAST(1000 AS BIGINT))
 			THEN s.created + (%[1]s) * CAST(100000 AS BIGINT) / s.fb END`, c.target, c.stopped, elapsed, paused)
 		exec(fmt.Sprintf(`INSERT INTO sla_clocks (ticket_id, clock, severity, target_s, elapsed_ms, paused_ms, deadline, stopped_at,
-				state, running, stopped, due_at, computed_at)
+				state, running, stopped, due_at, computed_at, customer_id)
 			SELECT s.i, '%[1]s', CASE s.sx WHEN 1 THEN 'blocking' WHEN 2 THEN 'major' WHEN 3 THEN 'minor' WHEN 4 THEN 'question' ELSE 'evolution' END,
 				%[2]s, %[3]s, %[4]s, %[5]s, CASE WHEN %[6]s THEN %[7]s END,
 				CASE WHEN (%[2]s) = 0 THEN 'none' WHEN (%[5]s) < %[9]d THEN 'breached' ELSE 'ok' END,
 				NOT (%[6]s) AND NOT (%[8]s), %[6]s,
-				CASE WHEN NOT (%[6]s) AND NOT (%[8]s) AND (%[5]s) > %[9]d THEN %[5]s END, %[9]d
-			FROM bench_seed s`, c.name, c.target, elapsed, c.paused, deadline, c.stopped, c.stopAt, paused, now))
+				CASE WHEN NOT (%[6]s) AND NOT (%[8]s) AND (%[5]s) > %[9]d THEN %[5]s END, %[9]d, %[10]s
+			FROM bench_seed s`, c.name, c.target, elapsed, c.paused, deadline, c.stopped, c.stopAt, paused, now, cust))
 	}
 	if db.Dialect() == store.Postgres {
 		exec(`ANALYZE tickets, sla_clocks`) // or the update below reads every clock per ticket

@@ -158,8 +158,8 @@ func seedSteeringDesk(b *testing.B, db *store.DB, n int) []int64 {
 		exec(fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('tickets', 'id'), %d)`, n))
 	}
 	ev := func(cond, at, kind, field, old, nw string) {
-		exec(fmt.Sprintf(`INSERT INTO ticket_events (ticket_id, at, kind, field, old_value, new_value)
-			SELECT s.i, %s, '%s', '%s', %s, %s FROM bench_seed s WHERE %s`, at, kind, field, old, nw, cond))
+		exec(fmt.Sprintf(`INSERT INTO ticket_events (ticket_id, at, kind, field, old_value, new_value, customer_id)
+			SELECT s.i, %s, '%s', '%s', %s, %s, %s FROM bench_seed s WHERE %s`, at, kind, field, old, nw, cust, cond))
 	}
 	status := func(cond, at, old, nw string) { ev(cond, at, "change", "status", "'"+old+"'", "'"+nw+"'") }
 	// end: when the ticket's work ended (first resolution, cancellation) or now.
@@ -186,10 +186,10 @@ func seedSteeringDesk(b *testing.B, db *store.DB, n int) []int64 {
 	ev("s.lu >= 170 AND s.lu < 220", "s.created + ("+end+" - s.created) / 2", "escalation", "level", "'N2'", "'N3'")
 	if db.Dialect() == store.Postgres {
 		exec(`ALTER TABLE ticket_events ENABLE TRIGGER ticket_events_ind_facts`)
-		exec(backfillSQL(b, store.Postgres))
+		exec(backfillSQL(b, store.Postgres, 23))
 		exec(`ANALYZE`)
 	}
-	seedSteeringClocks(db, exec, now, cancelAt)
+	seedSteeringClocks(db, exec, now, cancelAt, cust)
 	seedSteeringAround(b, db, exec, custs, n, start, now)
 	exec(`DROP TABLE bench_seed`)
 	if db.Dialect() == store.Postgres {

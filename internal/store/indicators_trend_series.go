@@ -46,12 +46,13 @@ func (q trendQuery) createdAndBacklog(ctx context.Context) error {
 		return err
 	}
 	moves := make([]int, n+1)
+	ew, eargs := q.rowWhere("e")
 	for _, m := range []struct {
 		index, cond string
 		sign        int
 	}{{"ticket_events_backlog_enter", backlogEnter, 1}, {"ticket_events_backlog_leave", backlogLeave, -1}} {
 		got, err := q.counts(ctx, 1, true, `SELECT %s, COUNT(*) FROM `+q.via("ticket_events", "e", m.index)+`
-			WHERE `+w+` AND `+m.cond, "e.at", args)
+			WHERE `+ew+` AND `+m.cond, "e.at", eargs)
 		if err != nil {
 			return err
 		}
@@ -113,7 +114,7 @@ func (q trendQuery) resolved(ctx context.Context) error {
 // filter columns (migration 0025): a status change or a clock in the periods, of which there
 // are hundreds of thousands a year at a million tickets, costs a third less to filter then.
 func (q trendQuery) via(table, alias, index string) string {
-	if !q.filtered() || q.tx.db.dialect != SQLite {
+	if !q.ticketFiltered() || q.tx.db.dialect != SQLite {
 		return q.indicatorQuery.via(table, alias, index)
 	}
 	return q.indexed(table, alias, index) + " CROSS JOIN tickets t INDEXED BY tickets_trend_filter ON t.id = " + alias + ".ticket_id"
@@ -131,7 +132,7 @@ func (q trendQuery) join() string {
 // per clock from the index of met clocks (the clock leads it), and breached (target passed in
 // the period, before now) from the index of breached clocks (by deadline), per clock.
 func (q trendQuery) sla(ctx context.Context) error {
-	w, args := q.where()
+	w, args := q.rowWhere("c")
 	for i := range q.points {
 		q.points[i].SLA = make([]opsdesk.SLACompliance, len(sla.ClockKinds))
 	}

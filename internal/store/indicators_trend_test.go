@@ -38,14 +38,15 @@ func TestIndicatorTrendMatchesIndicators(t *testing.T) {
 			"hours":  trendBounds(s.from, 40, func(t time.Time) time.Time { return t.Add(3 * time.Hour) }),
 		}
 		filters := map[string]opsdesk.IndicatorFilter{
-			"all":    {},
-			"acme":   {CustomerID: s.f.acme.ID},
-			"globex": {CustomerID: s.f.globex.ID},
-			"prod":   {EnvKind: opsdesk.EnvProd},
-			"minor":  {Severity: "minor"},
-			"N1":     {Level: opsdesk.LevelN1},
-			"N3":     {Level: opsdesk.LevelN3},
-			"mail":   {Channel: opsdesk.ChannelMail},
+			"all":        {},
+			"acme":       {CustomerID: s.f.acme.ID},
+			"globex":     {CustomerID: s.f.globex.ID},
+			"prod":       {EnvKind: opsdesk.EnvProd},
+			"minor":      {Severity: "minor"},
+			"N1":         {Level: opsdesk.LevelN1},
+			"N3":         {Level: opsdesk.LevelN3},
+			"mail":       {Channel: opsdesk.ChannelMail},
+			"acme minor": {CustomerID: s.f.acme.ID, Severity: "minor"},
 		}
 		seen := map[string]bool{}
 		for gname, bounds := range grids {

@@ -9,11 +9,12 @@ import (
 )
 
 // event appends a line to a ticket's history, as the context's actor, at the transaction's time.
+// The line carries its ticket's customer (never changed) for the indicators (migration 0028).
 func (tx *Tx) event(ctx context.Context, e opsdesk.Event) error {
 	a := opsdesk.ActorFrom(ctx)
-	_, err := tx.exec(ctx, `INSERT INTO ticket_events (ticket_id, at, actor_id, actor_label, kind, field, old_value, new_value, reason, message_id, internal)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.TicketID, tx.now.UnixMilli(), nullID(a.UserID), a.Label, e.Kind,
-		e.Field, e.Old, e.New, e.Reason, nullID(e.MessageID), e.Internal)
+	_, err := tx.exec(ctx, `INSERT INTO ticket_events (ticket_id, at, actor_id, actor_label, kind, field, old_value, new_value, reason, message_id, internal, customer_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT customer_id FROM tickets WHERE id = ?))`, e.TicketID, tx.now.UnixMilli(), nullID(a.UserID), a.Label, e.Kind,
+		e.Field, e.Old, e.New, e.Reason, nullID(e.MessageID), e.Internal, e.TicketID)
 	return err
 }
 

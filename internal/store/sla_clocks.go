@@ -234,7 +234,7 @@ func idList(ids []int64) string {
 
 // clockRow is a clock as stored in sla_clocks.
 type clockRow struct {
-	ticketID                    int64
+	ticketID, customerID        int64 // customerID: the ticket's, copied for the indicators (migration 0028)
 	clock                       sla.ClockKind
 	generation                  int64
 	severity, envKind           string // what the target was chosen for
@@ -247,12 +247,12 @@ type clockRow struct {
 }
 
 const clockColumns = `ticket_id, clock, generation, severity, env_kind, target_s, elapsed_ms, paused_ms, deadline, warn_at,
-	stopped_at, state, running, stopped, alerted, due_at, computed_at`
+	stopped_at, state, running, stopped, alerted, due_at, computed_at, customer_id`
 
 func (r *clockRow) values() []any {
 	return []any{r.ticketID, r.clock, r.generation, r.severity, r.envKind, int64(r.target / time.Second), r.elapsed.Milliseconds(),
 		r.paused.Milliseconds(), ms(r.deadline), ms(r.warnAt), ms(r.stoppedAt), r.state, r.running, r.stopped, r.alerted,
-		ms(r.dueAt), r.computedAt.UnixMilli()}
+		ms(r.dueAt), r.computedAt.UnixMilli(), r.customerID}
 }
 
 // sameAs tells whether two rows differ only in what passing time changes by itself (elapsed,

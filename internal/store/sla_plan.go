@@ -51,7 +51,7 @@ func planClocks(p *slaPlan, t *slaTicket, terms *slaTerms, now time.Time, opt SL
 	for i, k := range sla.ClockKinds {
 		target := p.target.For(k)
 		if target <= 0 && !full {
-			rows[i] = clockRow{ticketID: t.id, clock: k, generation: 1, severity: t.severity, envKind: t.envKind,
+			rows[i] = clockRow{ticketID: t.id, customerID: t.customerID, clock: k, generation: 1, severity: t.severity, envKind: t.envKind,
 				state: sla.StateNone, computedAt: now}
 			rows[i].running, rows[i].stopped, rows[i].stoppedAt = placeUntimed(tl, k, now, startsNow)
 			h.hashRow(&rows[i])
@@ -68,7 +68,7 @@ func planClocks(p *slaPlan, t *slaTicket, terms *slaTerms, now time.Time, opt SL
 		if full {
 			p.clocks[i] = c
 		}
-		r := clockRow{ticketID: t.id, clock: k, generation: 1, severity: t.severity, envKind: t.envKind, target: c.Target,
+		r := clockRow{ticketID: t.id, customerID: t.customerID, clock: k, generation: 1, severity: t.severity, envKind: t.envKind, target: c.Target,
 			deadline: msTime(c.Deadline), warnAt: msTime(c.WarnAt), state: c.State, running: c.Running, stopped: c.Stopped,
 			computedAt: now}
 		if target > 0 {

@@ -170,7 +170,7 @@ func (tx *Tx) savePlans(ctx context.Context, plans []*slaPlan) error {
 // The statements of savePlans on PostgreSQL, taking clockArrays.
 var (
 	clockUnnest = `unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[],
-		?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[])
+		?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[])
 		AS v(` + clockColumns + `)`
 	updateClocksPG = `UPDATE sla_clocks AS c SET ` + clockSets("v.") + ` FROM ` + clockUnnest +
 		` WHERE c.ticket_id = v.ticket_id AND c.clock = v.clock`
@@ -181,8 +181,8 @@ var (
 // clockArrays turns rows into one array per column of clockColumns.
 func clockArrays(rows []*clockRow) []any {
 	n := len(rows)
-	ids, gens, targets, elapsed, paused, computed := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
-		make([]int64, n), make([]int64, n)
+	ids, gens, targets, elapsed, paused, computed, custs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n), make([]int64, n)
 	clocks, severities, envs, states, alerted := make([]string, n), make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n)
 	deadlines, warns, stops, dues := make([]*int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n)
@@ -192,9 +192,10 @@ func clockArrays(rows []*clockRow) []any {
 		targets[i], elapsed[i], paused[i] = int64(r.target/time.Second), r.elapsed.Milliseconds(), r.paused.Milliseconds()
 		deadlines[i], warns[i], stops[i], states[i] = msPtr(r.deadline), msPtr(r.warnAt), msPtr(r.stoppedAt), string(r.state)
 		running[i], stopped[i], alerted[i], dues[i], computed[i] = r.running, r.stopped, r.alerted, msPtr(r.dueAt), r.computedAt.UnixMilli()
+		custs[i] = r.customerID
 	}
 	return []any{ids, clocks, gens, severities, envs, targets, elapsed, paused, deadlines, warns, stops, states, running, stopped,
-		alerted, dues, computed}
+		alerted, dues, computed, custs}
 }
 
 // msPtr is ms for arrays: nil for the zero time.
@@ -217,7 +218,7 @@ func (tx *Tx) events(ctx context.Context, es []opsdesk.Event) error {
 
 // The single-row statements of savePlansRows.
 var (
-	insertClockSQL = `INSERT INTO sla_clocks (` + clockColumns + `) VALUES (?` + strings.Repeat(", ?", 16) + `)
+	insertClockSQL = `INSERT INTO sla_clocks (` + clockColumns + `) VALUES (?` + strings.Repeat(", ?", 17) + `)
 		ON CONFLICT (ticket_id, clock) DO UPDATE SET ` + clockSets("excluded.")
 	updateClockSQL    = `UPDATE sla_clocks SET ` + clockSets("") + ` WHERE ticket_id = ? AND clock = ?`
 	setTicketClockSQL = `UPDATE tickets SET next_deadline = ?, sla_digest = ? WHERE id = ?`
