@@ -68,10 +68,12 @@ func (d *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	}
 	defer conn.Close()
 	if d.dialect == Postgres {
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7401001)`); err != nil {
+		// The lock is the schema's: opsdesk databases in other schemas of the same PostgreSQL
+		// database (the tests' own, say) migrate without waiting for each other.
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7401001, hashtext(current_schema()))`); err != nil {
 			return nil, fmt.Errorf("migrate: lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7401001)`)
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7401001, hashtext(current_schema()))`)
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {

@@ -175,3 +175,42 @@ func TestAuthFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrateAtOnce: instances starting together on one new database (on PostgreSQL, one
+// schema) migrate it once between them — each migration recorded once, every instance ready —
+// while a database in another schema of the same PostgreSQL database migrates beside them.
+func TestMigrateAtOnce(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			dsns := []string{storetest.DSN(t, d), storetest.DSN(t, d)}
+			var dbs []*store.DB
+			for _, dsn := range []string{dsns[0], dsns[0], dsns[0], dsns[1]} {
+				db, err := store.Open(context.Background(), dsn, store.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				dbs = append(dbs, db)
+			}
+			errs := make(chan error, len(dbs))
+			for _, db := range dbs {
+				go func() { _, err := db.Migrate(context.Background()); errs <- err }()
+			}
+			for range dbs {
+				if err := <-errs; err != nil {
+					t.Fatalf("migrate: %v", err)
+				}
+			}
+			all, _ := store.Migrations(d)
+			for _, db := range []*store.DB{dbs[0], dbs[3]} {
+				var rows, versions int
+				if err := db.SQL().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations`).Scan(&rows, &versions); err != nil {
+					t.Fatal(err)
+				}
+				if rows != len(all) || versions != len(all) {
+					t.Errorf("schema_migrations: %d rows, %d versions; want %d", rows, versions, len(all))
+				}
+			}
+		})
+	}
+}
