@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/config"
 	"github.com/opsdesk/opsdesk/internal/demo"
 	"github.com/opsdesk/opsdesk/internal/store"
@@ -72,8 +73,13 @@ func fillDemo(ctx context.Context, e env, cfg config.Config, db *store.DB) error
 	if len(users) > 0 {
 		return usagef("the database %s already holds %d users: --demo needs an empty database", cfg.RedactedDatabaseURL(), len(users))
 	}
+	// The instance's attachment store: the demo's mail keeps its raw messages and files there.
+	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "attachments"))
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(e.stdout, "Generating the demo dataset (90 days of a service desk)…")
-	res, err := demo.Generate(ctx, db, demo.Options{HealthyProbeURL: cfg.BaseURL + "/healthz"})
+	res, err := demo.Generate(ctx, db, demo.Options{HealthyProbeURL: cfg.BaseURL + "/healthz", Blobs: blobs})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@
 //
 //	opsdesk serve                 start opsdesk (SQLite in ./opsdesk-data unless told otherwise)
 //	opsdesk demo                  start opsdesk on a new data directory filled with demo data
+//	opsdesk seed --tickets N      add bulk synthetic customers and tickets (load tests)
 //	opsdesk migrate               apply database migrations
 //	opsdesk user create …         create a user (prints a generated password)
 //	opsdesk customer create …     create a customer organisation
@@ -70,6 +71,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":    {"start opsdesk: web UI, API, background jobs", serveCmd},
 		"demo":     {"start opsdesk on a new data directory filled with a realistic demo dataset", demoCmd},
+		"seed":     {"add bulk synthetic customers and tickets to the database, for load tests", seedCmd},
 		"migrate":  {"apply pending database migrations and exit", migrateCmd},
 		"user":     {"manage users: create, list, password", userCmd},
 		"customer": {"manage customers: create, list", customerCmd},

@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/store"
 )
@@ -34,6 +35,10 @@ type Options struct {
 	// probe is created: give opsdesk's own /healthz).
 	FailingProbeURL string
 	HealthyProbeURL string
+	// Blobs is the instance's attachment store (the data directory's attachments). With it, the
+	// mail-channel requests arrive as real messages through the mail intake, which keeps their
+	// raw form and attachments there; without it they are filed directly, like the portal's.
+	Blobs *blob.Store
 }
 
 // Login is a user created by the demo, with its generated password.
@@ -70,16 +75,8 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (*Result, error) {
 	if opt.FailingProbeURL == "" {
 		opt.FailingProbeURL = "http://127.0.0.1:9/health"
 	}
-	realNow := db.Now
-	if opt.Now.IsZero() {
-		opt.Now = realNow()
-	}
-	defer func() { db.Now = realNow }()
-	g := &gen{db: db, opt: opt, rnd: rand.New(rand.NewPCG(opt.Seed, 0x0d35)), end: opt.Now.UTC(),
-		ctx: ctx, sys: opsdesk.WithActor(ctx, opsdesk.System("demo"))}
-	g.now = g.end.Add(-Period)
-	g.res.From, g.res.To = g.now, g.end
-	db.Now = func() time.Time { return g.now }
+	g, restore := newGen(ctx, db, opt, "demo", Period)
+	defer restore()
 	cs, err := db.ListCustomers(g.sys)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -134,6 +131,22 @@ type gen struct {
 	custs          []*customer
 	articles       []*opsdesk.Article // published, linked to resolutions
 	tks            []*ticket
+}
+
+// newGen starts a generation acting as the system actor named actor, whose history spans period
+// and ends at opt.Now (default: the store's clock now). It walks the store's clock from the
+// start of the history; the function it returns gives the store its own clock back.
+func newGen(ctx context.Context, db *store.DB, opt Options, actor string, period time.Duration) (*gen, func()) {
+	realNow := db.Now
+	if opt.Now.IsZero() {
+		opt.Now = realNow()
+	}
+	g := &gen{db: db, opt: opt, rnd: rand.New(rand.NewPCG(opt.Seed, 0x0d35)), end: opt.Now.UTC(),
+		ctx: ctx, sys: opsdesk.WithActor(ctx, opsdesk.System(actor))}
+	g.now = g.end.Add(-period)
+	g.res.From, g.res.To = g.now, g.end
+	db.Now = func() time.Time { return g.now }
+	return g, func() { db.Now = realNow }
 }
 
 // at moves the store's clock to t.

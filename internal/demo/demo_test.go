@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsdesk/opsdesk/internal/blob"
 	"github.com/opsdesk/opsdesk/internal/demo"
 	"github.com/opsdesk/opsdesk/internal/opsdesk"
 	"github.com/opsdesk/opsdesk/internal/store"
@@ -22,7 +23,11 @@ var admin = opsdesk.WithActor(context.Background(), opsdesk.System("test"))
 func generate(t *testing.T, db *store.DB, seed uint64) *demo.Result {
 	t.Helper()
 	db.Now = func() time.Time { return demoNow.Add(time.Hour) }
-	res, err := demo.Generate(context.Background(), db, demo.Options{Now: demoNow, Seed: seed})
+	blobs, err := blob.Open(t.TempDir()) // as opsdesk demo does: mail requests go through the intake
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.Generate(context.Background(), db, demo.Options{Now: demoNow, Seed: seed, Blobs: blobs})
 	if err != nil {
 		t.Fatal(err)
 	}

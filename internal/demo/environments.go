@@ -26,34 +26,8 @@ var aheadRelease = release{"4.3.0-rc1", "2.9.0", 4}
 func (g *gen) environments() error {
 	g.at(g.end.Add(-Period - 24*time.Hour))
 	for _, c := range g.custs {
-		host := strings.ToLower(c.Code)
-		for _, k := range []opsdesk.EnvKind{opsdesk.EnvTest, opsdesk.EnvPreprod, opsdesk.EnvProd} {
-			name := map[opsdesk.EnvKind]string{opsdesk.EnvTest: "Recette", opsdesk.EnvPreprod: "Préproduction", opsdesk.EnvProd: "Production"}[k]
-			if c.lang == opsdesk.LangEN {
-				name = map[opsdesk.EnvKind]string{opsdesk.EnvTest: "Test", opsdesk.EnvPreprod: "Pre-production", opsdesk.EnvProd: "Production"}[k]
-			}
-			sub := map[opsdesk.EnvKind]string{opsdesk.EnvTest: "test.", opsdesk.EnvPreprod: "preprod.", opsdesk.EnvProd: ""}[k]
-			e := &opsdesk.Environment{CustomerID: c.ID, Kind: k, Name: name, URL: "https://" + sub + c.Domains[0] + "/"}
-			if err := g.db.CreateEnvironment(g.sys, e); err != nil {
-				return fmt.Errorf("environment %s %s: %w", c.Code, k, err)
-			}
-			c.envs[k] = e
-			apps := 1
-			if k == opsdesk.EnvProd || k == opsdesk.EnvPreprod {
-				apps = 2
-			}
-			for i := 1; i <= apps; i++ {
-				if err := g.server(e, fmt.Sprintf("%s-%s-app%d", host, k, i), opsdesk.ServerApp, "12.7"); err != nil {
-					return err
-				}
-			}
-			db := "12.7"
-			if c.Code == "VALTRANS" && k == opsdesk.EnvPreprod {
-				db = "13.1" // the preprod's database server was upgraded ahead of prod
-			}
-			if err := g.server(e, fmt.Sprintf("%s-%s-db1", host, k), opsdesk.ServerDatabase, db); err != nil {
-				return err
-			}
+		if err := g.customerEnvironments(c); err != nil {
+			return err
 		}
 	}
 	for _, r := range releases {
@@ -64,6 +38,41 @@ func (g *gen) environments() error {
 		}
 	}
 	return g.deploy(g.custs[1], aheadRelease, opsdesk.EnvTest, opsdesk.EnvPreprod)
+}
+
+// customerEnvironments creates c's test, preprod and prod environments, named in its language,
+// with their app and database servers.
+func (g *gen) customerEnvironments(c *customer) error {
+	host := strings.ToLower(c.Code)
+	for _, k := range []opsdesk.EnvKind{opsdesk.EnvTest, opsdesk.EnvPreprod, opsdesk.EnvProd} {
+		name := map[opsdesk.EnvKind]string{opsdesk.EnvTest: "Recette", opsdesk.EnvPreprod: "Préproduction", opsdesk.EnvProd: "Production"}[k]
+		if c.lang == opsdesk.LangEN {
+			name = map[opsdesk.EnvKind]string{opsdesk.EnvTest: "Test", opsdesk.EnvPreprod: "Pre-production", opsdesk.EnvProd: "Production"}[k]
+		}
+		sub := map[opsdesk.EnvKind]string{opsdesk.EnvTest: "test.", opsdesk.EnvPreprod: "preprod.", opsdesk.EnvProd: ""}[k]
+		e := &opsdesk.Environment{CustomerID: c.ID, Kind: k, Name: name, URL: "https://" + sub + c.Domains[0] + "/"}
+		if err := g.db.CreateEnvironment(g.sys, e); err != nil {
+			return fmt.Errorf("environment %s %s: %w", c.Code, k, err)
+		}
+		c.envs[k] = e
+		apps := 1
+		if k == opsdesk.EnvProd || k == opsdesk.EnvPreprod {
+			apps = 2
+		}
+		for i := 1; i <= apps; i++ {
+			if err := g.server(e, fmt.Sprintf("%s-%s-app%d", host, k, i), opsdesk.ServerApp, "12.7"); err != nil {
+				return err
+			}
+		}
+		db := "12.7"
+		if c.Code == "VALTRANS" && k == opsdesk.EnvPreprod {
+			db = "13.1" // the preprod's database server was upgraded ahead of prod
+		}
+		if err := g.server(e, fmt.Sprintf("%s-%s-db1", host, k), opsdesk.ServerDatabase, db); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (g *gen) server(e *opsdesk.Environment, host string, role opsdesk.ServerRole, osVersion string) error {

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -65,26 +66,36 @@ var kbSpecs = []kbSpec{
 func (g *gen) knowledge() error {
 	g.at(g.end.Add(-Period + 2*time.Hour))
 	for _, s := range kbSpecs {
-		n := &opsdesk.NewArticle{Kind: s.kind, Category: s.category, Texts: []opsdesk.ArticleText{
-			{Lang: opsdesk.LangFR, Title: s.frTitle, Body: s.frBody, Steps: s.frSteps},
-			{Lang: opsdesk.LangEN, Title: s.enTitle, Body: s.enBody, Steps: s.enSteps}}}
-		if s.customersVisible {
-			n.Visibility = opsdesk.VisibleCustomers
-		}
-		agent := g.agents[opsdesk.LevelN2][0]
-		a, err := g.db.CreateArticle(g.as(agent), n)
+		a, err := g.article(s, g.as(g.ops))
 		if err != nil {
-			return fmt.Errorf("article %q: %w", s.enTitle, err)
-		}
-		if a, err = g.db.SetArticleStatus(g.as(agent), a.ID, opsdesk.ArticleReview, a.Version, ""); err != nil {
-			return fmt.Errorf("submit %q: %w", s.enTitle, err)
-		}
-		if a, err = g.db.SetArticleStatus(g.as(g.ops), a.ID, opsdesk.ArticlePublished, a.Version, ""); err != nil {
-			return fmt.Errorf("publish %q: %w", s.enTitle, err)
+			return err
 		}
 		g.articles = append(g.articles, a)
 	}
 	return nil
+}
+
+// article writes one entry, submitted by the first N2 agent and published by publisher (an ops
+// manager or an admin).
+func (g *gen) article(s kbSpec, publisher context.Context) (*opsdesk.Article, error) {
+	n := &opsdesk.NewArticle{Kind: s.kind, Category: s.category, Texts: []opsdesk.ArticleText{
+		{Lang: opsdesk.LangFR, Title: s.frTitle, Body: s.frBody, Steps: s.frSteps},
+		{Lang: opsdesk.LangEN, Title: s.enTitle, Body: s.enBody, Steps: s.enSteps}}}
+	if s.customersVisible {
+		n.Visibility = opsdesk.VisibleCustomers
+	}
+	agent := g.agents[opsdesk.LevelN2][0]
+	a, err := g.db.CreateArticle(g.as(agent), n)
+	if err != nil {
+		return nil, fmt.Errorf("article %q: %w", s.enTitle, err)
+	}
+	if a, err = g.db.SetArticleStatus(g.as(agent), a.ID, opsdesk.ArticleReview, a.Version, ""); err != nil {
+		return nil, fmt.Errorf("submit %q: %w", s.enTitle, err)
+	}
+	if a, err = g.db.SetArticleStatus(publisher, a.ID, opsdesk.ArticlePublished, a.Version, ""); err != nil {
+		return nil, fmt.Errorf("publish %q: %w", s.enTitle, err)
+	}
+	return a, nil
 }
 
 // deflections records customers who found their answer in a public article while filing a

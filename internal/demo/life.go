@@ -17,6 +17,7 @@ type life struct {
 	t         time.Time
 	requester *opsdesk.User
 	agent     *opsdesk.User
+	mail      *mailThread // the customer's first mail, when the request came by mail
 }
 
 // after moves the clock d later; false when that is past the end of the history.
@@ -41,6 +42,11 @@ var resolveAfter = map[string][2]int{
 
 func (l *life) play() error {
 	g, db, lang := l.g, l.g.db, l.c.lang
+	if l.mail != nil {
+		if ok, err := l.qualify(); !ok || err != nil {
+			return err
+		}
+	}
 	// Taken: blocking ones usually within the half hour, sometimes not (a breach); major ones
 	// within the hour and a half; the others within four hours.
 	take := l.minutes(10, 240)
@@ -107,9 +113,7 @@ func (l *life) play() error {
 		if !l.after(l.minutes(60, 1440)) {
 			return nil
 		}
-		st := opsdesk.StatusOpen
-		if _, err := db.UpdateTicket(g.as(l.requester), l.tk.Key, opsdesk.TicketPatch{Status: &st,
-			Reason: text{"Le problème est réapparu ce matin", "The issue came back this morning"}.in(lang)}); err != nil {
+		if err := l.reopen(text{"Le problème est réapparu ce matin", "The issue came back this morning"}.in(lang)); err != nil {
 			return err
 		}
 		if !l.after(l.minutes(120, 2880)) {

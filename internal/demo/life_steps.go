@@ -27,7 +27,7 @@ func (l *life) waitCustomer() (bool, error) {
 	if !l.after(l.minutes(60, 3*1440)) {
 		return false, nil
 	}
-	if _, err := db.AddMessage(g.as(l.requester), l.tk.Key, l.s.answer.in(lang), false, nil); err != nil {
+	if err := l.say(l.s.answer.in(lang)); err != nil {
 		return false, err
 	}
 	tk, err := db.TicketByKey(g.as(l.agent), l.tk.Key)

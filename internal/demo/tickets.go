@@ -27,21 +27,30 @@ func (g *gen) tickets() error {
 	}
 	n := g.opt.Tickets
 	for i := range n {
-		w := g.rnd.IntN(total)
-		var c *customer
-		for _, x := range g.custs {
-			if w < x.weight {
-				c = x
-				break
-			}
-			w -= x.weight
+		c := g.weighted(total)
+		at := g.office(c, g.end.Add(-Period+time.Duration(i)*Period/time.Duration(n)+time.Duration(g.rnd.IntN(180))*time.Minute))
+		if at.After(g.end) {
+			continue
 		}
-		at := g.end.Add(-Period + time.Duration(i)*Period/time.Duration(n) + time.Duration(g.rnd.IntN(180))*time.Minute)
-		if err := g.ticket(c, g.office(c, at)); err != nil {
+		tk, err := g.ticket(c, at)
+		if err != nil {
 			return err
 		}
+		g.tks = append(g.tks, tk)
 	}
 	return nil
+}
+
+// weighted draws a customer in proportion to its weight; total is the sum of the weights.
+func (g *gen) weighted(total int) *customer {
+	w := g.rnd.IntN(total)
+	for _, c := range g.custs {
+		if w < c.weight {
+			return c
+		}
+		w -= c.weight
+	}
+	return g.custs[len(g.custs)-1]
 }
 
 // office moves t into the customer's business hours (09:00–18:00 local on weekdays) unless it
@@ -64,11 +73,9 @@ func (g *gen) office(c *customer, t time.Time) time.Time {
 var channels = []opsdesk.Channel{opsdesk.ChannelWeb, opsdesk.ChannelWeb, opsdesk.ChannelWeb, opsdesk.ChannelMail,
 	opsdesk.ChannelMail, opsdesk.ChannelAPI}
 
-// ticket files one request at t and plays its life.
-func (g *gen) ticket(c *customer, t time.Time) error {
-	if t.After(g.end) {
-		return nil
-	}
+// ticket files one request at t (before the end of the history) and plays its life; the demo
+// and the bulk seed share it.
+func (g *gen) ticket(c *customer, t time.Time) (*ticket, error) {
 	g.at(t)
 	si := g.rnd.IntN(len(scenarios))
 	s := scenarios[si]
@@ -89,18 +96,25 @@ func (g *gen) ticket(c *customer, t time.Time) error {
 	if n.Channel == opsdesk.ChannelMail {
 		ctx, n.RequesterEmail = opsdesk.WithActor(g.ctx, opsdesk.System("mail")), pick(g, append(append([]string{}, c.contacts...), requester.Email))
 	}
-	tk, err := g.db.CreateTicket(ctx, n)
-	if err != nil {
-		return fmt.Errorf("file %q for %s: %w", n.Subject, c.Code, err)
+	var tk *opsdesk.Ticket
+	var thread *mailThread
+	var err error
+	if n.Channel == opsdesk.ChannelMail && g.opt.Blobs != nil {
+		tk, thread, err = g.mailRequest(c, s, n, requester) // a real message, through the mail intake
+	} else {
+		tk, err = g.db.CreateTicket(ctx, n)
 	}
-	g.tks = append(g.tks, &ticket{key: tk.Key, id: tk.ID, cust: c, scenario: si, severity: sev, created: t})
-	l := &life{g: g, c: c, s: s, tk: tk, t: t, requester: requester}
+	if err != nil {
+		return nil, fmt.Errorf("file %q for %s: %w", n.Subject, c.Code, err)
+	}
+	made := &ticket{key: tk.Key, id: tk.ID, cust: c, scenario: si, severity: sev, created: t}
+	l := &life{g: g, c: c, s: s, tk: tk, t: t, requester: requester, mail: thread}
 	if err := l.play(); err != nil {
-		return fmt.Errorf("%s: %w", tk.Key, err)
+		return nil, fmt.Errorf("%s: %w", tk.Key, err)
 	}
 	// What the SLA watcher does after each ticket event: store the clocks as they stand.
 	if _, err := g.db.RefreshTicketClocks(g.sys, tk.ID, store.SLAOptions{}); err != nil {
-		return fmt.Errorf("%s: clocks: %w", tk.Key, err)
+		return nil, fmt.Errorf("%s: clocks: %w", tk.Key, err)
 	}
-	return nil
+	return made, nil
 }
