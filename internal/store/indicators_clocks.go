@@ -69,6 +69,19 @@ func (q indicatorQuery) stoppedClocks(ctx context.Context) (map[string]stoppedSt
 	out := map[string]stoppedStats{}
 	for _, k := range sla.ClockKinds {
 		var st stoppedStats
+		if q.tx.db.dialect == Postgres && (k == sla.TakeCharge || k == sla.Resolve) {
+			// One pass: PostgreSQL's index of stopped clocks also holds target and deadline
+			// (migration 0028); a pass costs more there than the conditions it checks.
+			err := q.tx.queryRow(ctx, `SELECT COUNT(*), CAST(COALESCE(SUM(c.elapsed_ms), 0) AS BIGINT),
+					`+q.countIf(`c.target_s > 0 AND c.deadline IS NULL`)+`
+				FROM `+q.via("sla_clocks", "c", "sla_clocks_ind_stopped")+` WHERE `+w+` AND c.clock = ? AND c.stopped = TRUE
+				AND c.stopped_at >= ? AND c.stopped_at < ?`, append(append([]any{}, args...), string(k), q.from, q.to)...).Scan(&st.n, &st.sum, &st.met)
+			if err != nil {
+				return nil, err
+			}
+			out[string(k)] = st
+			continue
+		}
 		err := q.ints(ctx, `SELECT COUNT(*) FROM `+q.via("sla_clocks", "c", "sla_clocks_ind_met")+`
 			WHERE `+w+` AND c.clock = ? AND c.stopped = TRUE AND c.target_s > 0 AND c.deadline IS NULL
 				AND c.stopped_at >= ? AND c.stopped_at < ?`, append(append([]any{}, args...), string(k), q.from, q.to), &st.met)

@@ -9,3 +9,6 @@ func SetIndicatorShapes(few int, knowledge string) (restore func()) {
 	fewDurations, knowledgeShape = few, knowledge
 	return func() { fewDurations, knowledgeShape = oldFew, oldKnowledge }
 }
+
+// AfterCommit is afterCommit, for the migration tests.
+var AfterCommit = afterCommit

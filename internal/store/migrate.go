@@ -118,6 +118,11 @@ func (d *DB) Migrate(ctx context.Context) ([]Migration, error) {
 			return applied, fmt.Errorf("migrate %04d_%s: commit: %w", m.Version, m.Name, err)
 		}
 		applied = append(applied, m)
+		for _, stmt := range afterCommit(m.SQL) {
+			if _, err := conn.ExecContext(ctx, stmt); err != nil {
+				return applied, fmt.Errorf("migrate %04d_%s: after commit: %s: %w", m.Version, m.Name, stmt, err)
+			}
+		}
 	}
 	return applied, nil
 }
@@ -130,4 +135,23 @@ func (d *DB) SchemaVersion(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	return v, nil
+}
+
+// afterCommitMarker starts the part of a migration run after its transaction commits, one
+// statement per line: upkeep that PostgreSQL refuses in a transaction (VACUUM) or that must see
+// the rewrite committed (REINDEX, so that a table rewritten in the migration does not leave its
+// indexes twice their size). Executing the whole file in the transaction runs none of it: it is
+// written as SQL comments.
+const afterCommitMarker = "-- after commit:"
+
+// afterCommit returns the statements of a migration's after-commit part: each line "-- after
+// commit: STATEMENT" gives one.
+func afterCommit(sqlText string) []string {
+	var out []string
+	for _, line := range strings.Split(sqlText, "\n") {
+		if stmt, ok := strings.CutPrefix(strings.TrimSpace(line), afterCommitMarker); ok {
+			out = append(out, strings.TrimSpace(stmt))
+		}
+	}
+	return out
 }

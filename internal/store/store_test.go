@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -77,7 +78,22 @@ func TestMigrate(t *testing.T) {
 		if n != len(all) {
 			t.Fatalf("schema_migrations has %d rows, want %d", n, len(all))
 		}
+		if db.Dialect() == store.Postgres { // the after-commit part of migration 0028 ran
+			var vacuumed int
+			err := db.SQL().QueryRow(`SELECT COUNT(*) FROM pg_stat_user_tables WHERE schemaname = current_schema()
+				AND relname IN ('sla_clocks', 'ticket_events', 'tickets') AND last_vacuum IS NOT NULL`).Scan(&vacuumed)
+			if err != nil || vacuumed != 3 {
+				t.Errorf("tables vacuumed after migration 0028: %d, %v; want 3", vacuumed, err)
+			}
+		}
 	})
+}
+
+func TestAfterCommit(t *testing.T) {
+	got := store.AfterCommit("CREATE TABLE x (a INT);\n-- a comment\n  -- after commit: VACUUM x\n-- after commit:REINDEX TABLE x\nSELECT 1;")
+	if want := []string{"VACUUM x", "REINDEX TABLE x"}; !slices.Equal(got, want) {
+		t.Errorf("AfterCommit = %q, want %q", got, want)
+	}
 }
 
 func TestMigrationsMatchAcrossDialects(t *testing.T) {

@@ -36,7 +36,9 @@ CREATE INDEX ticket_events_backlog_enter ON ticket_events(at, ticket_id, custome
 CREATE INDEX ticket_events_backlog_leave ON ticket_events(at, ticket_id, customer_id)
     WHERE kind = 'change' AND field = 'status' AND old_value IN ('new', 'open', 'waiting_customer')
     AND COALESCE(new_value, '') NOT IN ('new', 'open', 'waiting_customer');
-CREATE INDEX sla_clocks_ind_stopped ON sla_clocks(clock, stopped_at, elapsed_ms, customer_id) WHERE stopped = TRUE;
+-- On PostgreSQL the stopped clocks' index also holds what makes a clock met: one pass gives the
+-- count, the sum and the met clocks of take charge and resolve (a third less than two passes).
+CREATE INDEX sla_clocks_ind_stopped ON sla_clocks(clock, stopped_at, elapsed_ms, customer_id, target_s, deadline) WHERE stopped = TRUE;
 CREATE INDEX sla_clocks_ind_met ON sla_clocks(clock, stopped_at, stopped, target_s, deadline, customer_id)
     WHERE stopped = TRUE AND target_s > 0 AND deadline IS NULL;
 CREATE INDEX sla_clocks_ind_breached ON sla_clocks(deadline, clock, target_s, customer_id) WHERE deadline IS NOT NULL AND target_s > 0;
@@ -47,3 +49,16 @@ CREATE INDEX surveys_ind_answered ON surveys(opened_at, rating, ticket_id, custo
 -- A ticket's resolution facts and customer by its id: the tickets of the articles' links are
 -- looked up there, with or without the customer filter.
 CREATE INDEX tickets_ind_id ON tickets(id, ind_resolutions, ind_resolved_first, customer_id);
+
+-- The backfill rewrote every clock and history line: their old versions are left for VACUUM and
+-- the indexes built in the same transaction hold them too (twice their size, measured). Once
+-- committed, the rewritten tables are vacuumed (the dashboard's index-only scans need their
+-- pages marked all-visible) and their indexes rebuilt; the tickets' too, which migration
+-- 0023's backfill left the same way. About two minutes at a million tickets; writes to each
+-- table wait during its REINDEX.
+-- after commit: VACUUM (ANALYZE) sla_clocks
+-- after commit: VACUUM (ANALYZE) ticket_events
+-- after commit: VACUUM (ANALYZE) tickets
+-- after commit: REINDEX TABLE sla_clocks
+-- after commit: REINDEX TABLE ticket_events
+-- after commit: REINDEX TABLE tickets
