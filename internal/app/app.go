@@ -132,7 +132,9 @@ func New(cfg config.Config, db *store.DB, logger *slog.Logger, version string) (
 	a.SLA = watcher
 
 	// Satisfaction survey links' validity, and closing resolved tickets nobody confirmed.
-	followup.Register(a.Jobs, db, followup.FromConfig(cfg))
+	fopt := followup.FromConfig(cfg)
+	fopt.Logger = logger
+	followup.Register(a.Jobs, db, fopt)
 
 	// Customer environments' mails: maintenance windows announced, expired access warned about.
 	envwatch.Register(a.Jobs, a.Mail, envwatch.FromConfig(cfg, logger))
