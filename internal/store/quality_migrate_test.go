@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/opsdesk/opsdesk/internal/store"
@@ -15,30 +14,7 @@ import (
 func TestQualityMigrationKeepsActions(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
-			ctx := context.Background()
-			db, err := store.Open(ctx, storetest.DSN(t, d), store.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			all, err := store.Migrations(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			apply := func(m store.Migration) {
-				t.Helper()
-				tx, err := db.SQL().BeginTx(ctx, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := tx.Exec(m.SQL); err != nil {
-					tx.Rollback()
-					t.Fatalf("migration %04d_%s: %v", m.Version, m.Name, err)
-				}
-				if err := tx.Commit(); err != nil {
-					t.Fatal(err)
-				}
-			}
+			db, all, apply := migrationSteps(t, d)
 			exec := func(q string, args ...any) {
 				t.Helper()
 				if _, err := db.SQL().Exec(db.Rebind(q), args...); err != nil {
