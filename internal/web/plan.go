@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"fmt"
-	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -34,7 +33,7 @@ type planPage struct {
 	Unestimated                    int
 	Beyond                         int64
 	Settings                       []planSettingsView
-	Charts                         []template.HTML // per level, load against capacity (plan_chart.go)
+	Charts                         []planChart // per level, load against capacity (plan_chart.go)
 }
 
 // planRowView is one row of the list, with its explanation in the page's language.

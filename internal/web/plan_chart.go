@@ -16,16 +16,23 @@ import (
 // planFlag is the mark above an over-allocated week.
 const planFlag = "!"
 
+// planChart is one level's chart with its visible caption (the SVG's own title is for
+// assistive technology and tooltips only).
+type planChart struct {
+	Caption string
+	SVG     template.HTML
+}
+
 // planCharts draws one chart per level of the capacity plan.
-func (s *Server) planCharts(c *call, cp *plan.CapacityPlan) []template.HTML {
-	var out []template.HTML
+func (s *Server) planCharts(c *call, cp *plan.CapacityPlan) []planChart {
+	var out []planChart
 	for _, ch := range planCapacityCharts(c, cp) {
 		svg, err := ch.SVG()
 		if err != nil {
 			s.log.Error("web: plan chart", "err", err)
 			return nil
 		}
-		out = append(out, svg)
+		out = append(out, planChart{Caption: ch.Title, SVG: svg})
 	}
 	return out
 }

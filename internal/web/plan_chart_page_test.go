@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
@@ -27,6 +28,10 @@ func TestPlanPageChart(t *testing.T) {
 			// 8 weeks of capacity and of load, and a swatch of each in the legend.
 			if bars := findAll(svg, func(n *html.Node) bool { return n.Data == "rect" && hasClass(n, "bar") }); len(bars) != 18 {
 				t.Errorf("%s: %d bars, want 18", level, len(bars))
+			}
+			// A visible caption names the level (the SVG's title is not shown).
+			if caps := byTag(svg.Parent, "figcaption"); len(caps) != 1 || !strings.Contains(textOf(caps[0]), level) {
+				t.Errorf("%s: the chart has no visible caption naming its level", level)
 			}
 		}
 		ops.header.Set("Accept-Language", "fr")
