@@ -67,6 +67,13 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.D
 	for _, m := range applied {
 		logger.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
+	if newer, err := db.NewerMigrations(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)
+	} else if len(newer) > 0 {
+		logger.Warn("the database was migrated by a newer opsdesk: this older binary does not know some of its schema",
+			"unknown_migrations", newer)
+	}
 	if err := db.SeedDefaults(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", cfg.RedactedDatabaseURL(), err)

@@ -105,6 +105,17 @@ func (d *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		if err != nil {
 			return applied, fmt.Errorf("migrate %04d_%s: %w", m.Version, m.Name, err)
 		}
+		// Read again under the transaction's lock (SQLite's BEGIN IMMEDIATE; the advisory lock on
+		// PostgreSQL): another process opening the same SQLite file may have applied it since.
+		var again int
+		if err := tx.QueryRowContext(ctx, d.Rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version).Scan(&again); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("migrate %04d_%s: read schema_migrations: %w", m.Version, m.Name, err)
+		}
+		if again > 0 {
+			tx.Rollback()
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			tx.Rollback()
 			return applied, fmt.Errorf("migrate %04d_%s: %w", m.Version, m.Name, err)
@@ -125,6 +136,31 @@ func (d *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		}
 	}
 	return applied, nil
+}
+
+// NewerMigrations returns the versions recorded in schema_migrations that this binary does not
+// know: the database was migrated by a newer opsdesk. Opsdesk still starts (docs/operations.md,
+// Upgrade), and says so.
+func (d *DB) NewerMigrations(ctx context.Context) ([]int, error) {
+	all, err := Migrations(d.dialect)
+	if err != nil {
+		return nil, err
+	}
+	known := map[int]bool{}
+	for _, m := range all {
+		known[m.Version] = true
+	}
+	versions, err := collect(scanInt64)(d.query(ctx, `SELECT version FROM schema_migrations ORDER BY version`))
+	if err != nil {
+		return nil, fmt.Errorf("newer migrations: %w", err)
+	}
+	var out []int
+	for _, v := range versions {
+		if !known[int(v)] {
+			out = append(out, int(v))
+		}
+	}
+	return out, nil
 }
 
 // SchemaVersion returns the highest applied migration, 0 on an empty database.

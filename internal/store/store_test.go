@@ -230,3 +230,20 @@ func TestMigrateAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestNewerMigrations: a version recorded by a newer opsdesk is reported; the known ones are not.
+func TestNewerMigrations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if got, err := db.NewerMigrations(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("after Migrate: %v, %v; want none", got, err)
+		}
+		if _, err := db.SQL().Exec(db.Rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+			9999, "from_the_future", 0); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.NewerMigrations(ctx); err != nil || !slices.Equal(got, []int{9999}) {
+			t.Errorf("NewerMigrations = %v, %v; want [9999]", got, err)
+		}
+	})
+}
