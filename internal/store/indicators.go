@@ -45,22 +45,17 @@ type indicatorQuery struct {
 
 // where returns the ticket filter as SQL conditions on the alias t, always starting "1 = 1".
 func (q indicatorQuery) where() (string, []any) {
-	return q.filterOn("t")
+	return q.rowWhere("t")
 }
 
 // rowWhere is where for the rows of another table under alias, read through via: the customer
 // is checked on the row itself, which carries its ticket's (migration 0028), the other filters
 // on the ticket joined.
 func (q indicatorQuery) rowWhere(alias string) (string, []any) {
-	return q.filterOn(alias)
-}
-
-// filterOn is the ticket filter with its customer condition on the alias cust.
-func (q indicatorQuery) filterOn(cust string) (string, []any) {
 	conds := []string{"1 = 1"}
 	var args []any
 	if q.f.CustomerID != 0 {
-		conds = append(conds, cust+".customer_id = ?")
+		conds = append(conds, alias+".customer_id = ?")
 		args = append(args, q.f.CustomerID)
 	}
 	if q.f.EnvKind != "" {
@@ -81,11 +76,6 @@ func (q indicatorQuery) filterOn(cust string) (string, []any) {
 		args = append(args, string(q.f.Channel))
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-// filtered tells whether a ticket filter is set (not counting the period).
-func (q indicatorQuery) filtered() bool {
-	return q.f.CustomerID != 0 || q.ticketFiltered()
 }
 
 // ticketFiltered tells whether a filter other than the customer is set: one that only the
